@@ -1,0 +1,21 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Graph;
+
+/// <summary>Elementwise lower and upper bounds of a batched tensor ([batch, ...shape]).</summary>
+public readonly record struct IntervalBounds(Tensor Lower, Tensor Upper)
+{
+    /// <summary>The point interval [x, x].</summary>
+    public static IntervalBounds Point(Tensor x) => new(x, x);
+
+    /// <summary>Elementwise intersection with another sound interval of the same tensor.</summary>
+    public IntervalBounds Intersect(IntervalBounds other) =>
+        new(torch.maximum(Lower, other.Lower), torch.minimum(Upper, other.Upper));
+
+    /// <summary>Centre of the interval.</summary>
+    public Tensor Center => (Lower + Upper) / 2;
+
+    /// <summary>Half width of the interval.</summary>
+    public Tensor Radius => (Upper - Lower) / 2;
+}

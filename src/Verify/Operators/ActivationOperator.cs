@@ -1,0 +1,55 @@
+using Verify.Graph;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Operators;
+
+/// <summary>Two lines bounding an elementwise function on [l, u]: lower(x) = LowerSlope·x + LowerIntercept &lt;= f(x) &lt;= UpperSlope·x + UpperIntercept.</summary>
+public sealed record Relaxation(Tensor LowerSlope, Tensor LowerIntercept, Tensor UpperSlope, Tensor UpperIntercept);
+
+/// <summary>
+/// Base of elementwise, monotonically non-decreasing activations. A subclass gives the function and a sound linear
+/// relaxation on [l, u]; the interval and backward rules follow from them.
+/// </summary>
+public abstract class ActivationOperator : Operator
+{
+    /// <inheritdoc />
+    public override bool NeedsInputBounds => true;
+
+    /// <summary>The activation function, elementwise.</summary>
+    public abstract Tensor Apply(Tensor x);
+
+    /// <summary>
+    /// Sound relaxation lines on [lower, upper] (tensors shaped [batch, ...shape]). When <paramref name="alpha"/> is
+    /// given (shape [batch, specs, ...shape]) it selects the lower line among the sound ones, and the lower line is
+    /// then shaped like alpha.
+    /// </summary>
+    public abstract Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null);
+
+    /// <inheritdoc />
+    public override long[] InferShape(IReadOnlyList<long[]> inputShapes) => inputShapes[0];
+
+    /// <inheritdoc />
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => Apply(inputs[0]);
+
+    /// <inheritdoc />
+    public override IntervalBounds Interval(IReadOnlyList<IntervalBounds> inputs) =>
+        new(Apply(inputs[0].Lower), Apply(inputs[0].Upper));
+
+    /// <inheritdoc />
+    public override BackwardResult Backward(Tensor a, BackwardContext context)
+    {
+        var bounds = context.InputBounds?[0] ?? throw new InvalidOperationException($"{OpType}: backward needs input bounds");
+        var r = Relax(bounds.Lower, bounds.Upper, context.Alpha);
+        int sampleRank = (int)bounds.Lower.dim() - 1;
+        Tensor WithSpecDim(Tensor t) => t.dim() == sampleRank + 1 ? t.unsqueeze(1) : t;
+        var aPos = a.clamp_min(0);
+        var aNeg = a.clamp_max(0);
+        var newA = aPos * WithSpecDim(r.LowerSlope) + aNeg * WithSpecDim(r.UpperSlope);
+        var bias = (aPos * WithSpecDim(r.LowerIntercept) + aNeg * WithSpecDim(r.UpperIntercept)).flatten(2).sum(2);
+        return BackwardResult.Single(newA, bias);
+    }
+
+    /// <inheritdoc />
+    public override Operator Map(Func<Tensor, Tensor> convert) => this;
+}
