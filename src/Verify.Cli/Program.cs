@@ -1,2 +1,47 @@
-using TorchSharp;
-Console.WriteLine(torch.ones(2, 2).sum().item<float>());
+using System.CommandLine;
+using Spectre.Console;
+using Verify;
+using Verify.Cli.Commands;
+
+namespace Verify.Cli;
+
+/// <summary>Entry point of the `verify` console program.</summary>
+public static class Program
+{
+    /// <summary>Exit code of a user error (bad file, unsupported model, bad option).</summary>
+    public const int UserError = 2;
+
+    /// <summary>Exit code of an internal error.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Runs the program with the given arguments and returns the exit code.</summary>
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Verify: proves or refutes properties of neural networks (ONNX + VNNLIB).");
+        root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(BoundsCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("Try 'verify --help'.");
+            return UserError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (VerifyException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return UserError;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("VERIFY_DEBUG") == "1") Console.Error.WriteLine(e);
+            return InternalError;
+        }
+    }
+}

@@ -40,9 +40,10 @@ public abstract class Operator
 }
 
 /// <summary>What a backward rule may use besides the coefficients.</summary>
+/// <param name="InputShapes">Per-sample shape of each input.</param>
 /// <param name="InputBounds">Bounds of each input (present when <see cref="Operator.NeedsInputBounds"/>).</param>
 /// <param name="Alpha">Optional optimisable lower-relaxation parameters of this node, broadcastable to [batch, specs, ...shape].</param>
-public sealed record BackwardContext(IReadOnlyList<IntervalBounds>? InputBounds = null, Tensor? Alpha = null);
+public sealed record BackwardContext(IReadOnlyList<long[]> InputShapes, IReadOnlyList<IntervalBounds>? InputBounds = null, Tensor? Alpha = null);
 
 /// <summary>Coefficients on each input and the accumulated bias of one backward step.</summary>
 public sealed record BackwardResult(Tensor?[] InputA, Tensor? Bias)

@@ -1,0 +1,83 @@
+using Verify.Graph;
+using Verify.Verification;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Attack;
+
+/// <summary>
+/// Projected gradient descent on the disjuncts' violation (largest atom margin), batched over every
+/// (case, disjunct, restart), with projection onto each case's box.
+/// </summary>
+public static class PgdAttack
+{
+    /// <summary>
+    /// The best point found for each (case, disjunct), most violating first. Stops early once some point is
+    /// unsafe under our forward pass, or when <paramref name="cancel"/> fires.
+    /// </summary>
+    public static IReadOnlyList<AttackCandidate> Run(ComputationGraph graph, SpecBatch spec, AttackOptions options,
+        CancellationToken cancel = default)
+    {
+        var device = spec.Lower.device;
+        var dtype = spec.Lower.dtype;
+        var valid = spec.DisjunctMask.reshape(-1).nonzero().reshape(-1);
+        long entries = valid.shape[0];
+        if (entries == 0) return Array.Empty<AttackCandidate>();
+        int restarts = Math.Max(1, options.Restarts);
+        var flat = valid.repeat_interleave(restarts);
+        var caseIndex = torch.div(flat, spec.Disjuncts, rounding_mode: RoundingMode.floor);
+        var lo = spec.Lower.index_select(0, caseIndex);
+        var hi = spec.Upper.index_select(0, caseIndex);
+        var width = hi - lo;
+        var gen = new Generator((ulong)options.Seed, device);
+        var start = torch.rand(lo.shape, dtype: dtype, device: device, generator: gen);
+        var first = torch.arange(flat.shape[0], device: device).remainder(restarts).eq(0).unsqueeze(1);
+        start = torch.where(first, torch.full_like(start, 0.5), start);
+        var x = lo + width * start;
+        var bestX = x.clone();
+        var bestV = torch.full(flat.shape[0], double.PositiveInfinity, dtype: dtype, device: device);
+        int steps = Math.Max(1, options.Steps);
+        for (int t = 0; t <= steps && !cancel.IsCancellationRequested; t++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var xv = x.detach().requires_grad_(true);
+            var y = graph.Forward(xv).reshape(xv.shape[0], -1);
+            var v = spec.Violation(y, flat);
+            var improved = v.detach() < bestV;
+            var newBestV = torch.where(improved, v.detach(), bestV);
+            var newBestX = torch.where(improved.unsqueeze(1), xv.detach(), bestX);
+            bool done = t == steps || (newBestV <= 0).any().item<bool>();
+            Tensor next = x;
+            if (!done)
+            {
+                var grad = torch.autograd.grad(new[] { v.sum() }, new[] { xv })[0];
+                double size = options.InitialStep * (1.0 - (double)t / steps) + 0.01;
+                next = torch.minimum(torch.maximum(xv.detach() - size * width * grad.sign(), lo), hi);
+            }
+            bestV.Dispose(); bestX.Dispose();
+            bestV = newBestV.MoveToOuterDisposeScope();
+            bestX = newBestX.MoveToOuterDisposeScope();
+            if (!done) x = next.MoveToOuterDisposeScope();
+            if (done) break;
+        }
+        // Best restart per (case, disjunct).
+        var perEntry = bestV.reshape(entries, restarts);
+        var arg = perEntry.argmin(1);
+        var rows = torch.arange(entries, device: device) * restarts + arg;
+        var v2 = bestV.index_select(0, rows).to(ScalarType.Float64).cpu();
+        var x2 = bestX.index_select(0, rows).to(ScalarType.Float64).cpu();
+        var ids = valid.cpu();
+        var result = new List<AttackCandidate>();
+        var vData = v2.data<double>().ToArray();
+        var xData = x2.data<double>().ToArray();
+        var idData = ids.data<long>().ToArray();
+        long n = x2.shape[1];
+        for (int e = 0; e < entries; e++)
+        {
+            var point = new double[n];
+            Array.Copy(xData, e * n, point, 0, n);
+            result.Add(new AttackCandidate((int)(idData[e] / spec.Disjuncts), (int)(idData[e] % spec.Disjuncts), point, vData[e]));
+        }
+        return result.OrderBy(c => c.Violation).ToList();
+    }
+}

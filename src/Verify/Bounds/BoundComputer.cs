@@ -1,0 +1,105 @@
+using Verify.Graph;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Bounds;
+
+/// <summary>
+/// Sound bounds of a graph over a batch of input boxes: intermediate bounds of every node (IBP, tightened by
+/// CROWN where asked) and lower bounds of linear functions of the output.
+/// </summary>
+public static class BoundComputer
+{
+    /// <summary>
+    /// Bounds of every node up to the output for the boxes [batch, ...input shape]: IBP everywhere, intersected
+    /// with CROWN for the inputs of nonlinear operators when the intermediate method is CROWN.
+    /// </summary>
+    public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options)
+    {
+        var best = new IntervalBounds[graph.Nodes.Count];
+        long batch = box.Lower.shape[0];
+        best[0] = new IntervalBounds(box.Lower.reshape(ComputationGraph.Batched(batch, graph.InputShape)),
+            box.Upper.reshape(ComputationGraph.Batched(batch, graph.InputShape)));
+        var feedsNonlinear = new bool[graph.Nodes.Count];
+        foreach (var n in graph.Nodes)
+            if (n.Op.NeedsInputBounds)
+                foreach (var j in n.Inputs) feedsNonlinear[j] = true;
+        for (int i = 1; i <= graph.OutputIndex; i++)
+        {
+            var n = graph.Nodes[i];
+            best[i] = n.Op.Interval(n.Inputs.Select(j => best[j]).ToArray());
+            if (options.IntermediateMethod == BoundMethod.Crown && feedsNonlinear[i] && NeedsRelaxation(graph, i))
+                best[i] = best[i].Intersect(CrownNodeBounds(graph, i, best, options.MaxSpecsPerPass));
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Lower bounds [batch, specs] of C·y + bias, where y is the output, <paramref name="c"/> is
+    /// [batch, specs, outputs] (flattened output) and <paramref name="bias"/> is [batch, specs].
+    /// With IBP the linear output layers are folded into C before the interval is used.
+    /// </summary>
+    public static Tensor SpecLower(ComputationGraph graph, IntervalBounds[] bounds, Tensor c, Tensor bias, BoundMethod method)
+    {
+        var a = c.reshape(new[] { c.shape[0], c.shape[1] }.Concat(graph.OutputShape).ToArray());
+        if (method == BoundMethod.Crown)
+            return BackwardPass.Lower(graph, graph.OutputIndex, a, bias, bounds.Select(b => (IntervalBounds?)b).ToArray());
+        int i = graph.OutputIndex;
+        var total = bias;
+        while (i > 0 && graph.Nodes[i] is { Op.NeedsInputBounds: false, Inputs.Length: 1 } node)
+        {
+            var r = node.Op.Backward(a, new Operators.BackwardContext(new[] { graph.Nodes[node.Inputs[0]].Shape }));
+            a = r.InputA[0]!;
+            if (r.Bias is not null) total = total + r.Bias;
+            i = node.Inputs[0];
+        }
+        return total + BackwardPass.Concretize(a, bounds[i]);
+    }
+
+    /// <summary>Lower and upper bounds of every output element ([batch, outputs] each).</summary>
+    public static IntervalBounds OutputBounds(ComputationGraph graph, IntervalBounds[] bounds, BoundMethod method)
+    {
+        long n = graph.OutputSize, batch = bounds[0].Lower.shape[0];
+        var eye = torch.eye(n, dtype: bounds[0].Lower.dtype, device: bounds[0].Lower.device);
+        var c = torch.cat(new[] { eye, -eye }).unsqueeze(0).expand(batch, 2 * n, n);
+        var zero = torch.zeros(batch, 2 * n, dtype: eye.dtype, device: eye.device);
+        var lb = SpecLower(graph, bounds, c, zero, method);
+        return new IntervalBounds(lb[.., ..(int)n], -lb[.., (int)n..]);
+    }
+
+    /// <summary>False when the node is a plain function of the input box whose IBP bound is already exact.</summary>
+    static bool NeedsRelaxation(ComputationGraph graph, int i)
+    {
+        // A node whose ancestors contain no nonlinear operator is affine in the input: CROWN is still tighter
+        // than IBP for it unless it is a single affine layer of the input (then both are exact).
+        var n = graph.Nodes[i];
+        return !(n.Inputs.Length == 1 && n.Inputs[0] == 0);
+    }
+
+    /// <summary>CROWN bounds of every element of node <paramref name="i"/>, in chunks of specifications.</summary>
+    static IntervalBounds CrownNodeBounds(ComputationGraph graph, int i, IntervalBounds[] best, int maxSpecs)
+    {
+        var node = graph.Nodes[i];
+        long n = node.Numel, batch = best[0].Lower.shape[0];
+        var like = best[0].Lower;
+        var boundsView = best.Select(b => (IntervalBounds?)b).ToArray();
+        var lowers = new List<Tensor>();
+        var uppers = new List<Tensor>();
+        long chunk = Math.Max(1, maxSpecs / 2);
+        for (long s = 0; s < n; s += chunk)
+        {
+            long m = Math.Min(chunk, n - s);
+            var rows = torch.zeros(m, n, dtype: like.dtype, device: like.device);
+            rows.index_put_(torch.ones(m, dtype: like.dtype, device: like.device),
+                torch.arange(m, device: like.device), torch.arange(s, s + m, device: like.device));
+            var spec = torch.cat(new[] { rows, -rows });
+            var a = spec.reshape(new[] { 2 * m }.Concat(node.Shape).ToArray()).unsqueeze(0)
+                .expand(new[] { batch, 2 * m }.Concat(node.Shape).ToArray());
+            var lb = BackwardPass.Lower(graph, i, a, null, boundsView);
+            lowers.Add(lb[.., ..(int)m]);
+            uppers.Add(-lb[.., (int)m..]);
+        }
+        var shape = ComputationGraph.Batched(batch, node.Shape);
+        return new IntervalBounds(torch.cat(lowers, 1).reshape(shape), torch.cat(uppers, 1).reshape(shape));
+    }
+}

@@ -1,0 +1,28 @@
+using Verify.Graph;
+using static TorchSharp.torch;
+
+namespace Verify.Operators;
+
+/// <summary>Difference of two values that both depend on the input, with broadcasting.</summary>
+public sealed class Sub : Operator
+{
+    /// <inheritdoc />
+    public override string OpType => "Sub";
+
+    /// <inheritdoc />
+    public override long[] InferShape(IReadOnlyList<long[]> inputShapes) => Broadcasting.Shape(inputShapes[0], inputShapes[1]);
+
+    /// <inheritdoc />
+    public override Tensor Forward(IReadOnlyList<Tensor> inputs) => inputs[0] - inputs[1];
+
+    /// <inheritdoc />
+    public override IntervalBounds Interval(IReadOnlyList<IntervalBounds> inputs) =>
+        new(inputs[0].Lower - inputs[1].Upper, inputs[0].Upper - inputs[1].Lower);
+
+    /// <inheritdoc />
+    public override BackwardResult Backward(Tensor a, BackwardContext context) =>
+        new(new Tensor?[] { Broadcasting.SumTo(a, context.InputShapes[0]), Broadcasting.SumTo(-a, context.InputShapes[1]) }, null);
+
+    /// <inheritdoc />
+    public override Operator Map(Func<Tensor, Tensor> convert) => this;
+}

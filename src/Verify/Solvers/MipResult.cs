@@ -1,0 +1,8 @@
+namespace Verify.Solvers;
+
+/// <summary>Outcome of an exact (MIP) minimisation over a network.</summary>
+/// <param name="Value">Objective of the best point found (an upper bound of the minimum).</param>
+/// <param name="BestBound">The solver's proven lower bound of the minimum.</param>
+/// <param name="Optimal">True when the solver proved <paramref name="Value"/> optimal.</param>
+/// <param name="Input">The best input found (flattened), or null.</param>
+public sealed record MipResult(double Value, double BestBound, bool Optimal, double[]? Input);

@@ -1,0 +1,107 @@
+using Verify.Spec;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Verification;
+
+/// <summary>
+/// A property as tensors for one batched bound pass: batch entry b is case b (an input box); specification
+/// j·K + k is atom k of disjunct j, with margin C·y - D (the atom C·y &lt;= D is unsafe; margin &gt; 0 refutes it).
+/// Padding atoms and disjuncts are masked.
+/// </summary>
+public sealed class SpecBatch
+{
+    SpecBatch(Tensor lower, Tensor upper, Tensor c, Tensor bias, Tensor atomMask, Tensor disjunctMask, int disjuncts, int atoms)
+    {
+        Lower = lower; Upper = upper; C = c; Bias = bias; AtomMask = atomMask; DisjunctMask = disjunctMask;
+        Disjuncts = disjuncts; Atoms = atoms;
+    }
+
+    /// <summary>Box lower bounds [cases, inputs].</summary>
+    public Tensor Lower { get; }
+
+    /// <summary>Box upper bounds [cases, inputs].</summary>
+    public Tensor Upper { get; }
+
+    /// <summary>Output coefficients [cases, disjuncts·atoms, outputs].</summary>
+    public Tensor C { get; }
+
+    /// <summary>Margin offsets -D [cases, disjuncts·atoms].</summary>
+    public Tensor Bias { get; }
+
+    /// <summary>Which atoms are real [cases, disjuncts, atoms].</summary>
+    public Tensor AtomMask { get; }
+
+    /// <summary>Which disjuncts are real [cases, disjuncts].</summary>
+    public Tensor DisjunctMask { get; }
+
+    /// <summary>Largest number of disjuncts in a case.</summary>
+    public int Disjuncts { get; }
+
+    /// <summary>Largest number of atoms in a disjunct.</summary>
+    public int Atoms { get; }
+
+    /// <summary>Number of cases (input boxes).</summary>
+    public long Cases => Lower.shape[0];
+
+    /// <summary>Builds the tensors of a property on a device and dtype.</summary>
+    public static SpecBatch From(VnnProperty property, Device device, ScalarType dtype)
+    {
+        int cases = property.Cases.Count, outputs = property.OutputSize, inputs = property.InputSize;
+        int j = Math.Max(1, property.Cases.Max(c => c.Disjuncts.Count));
+        int k = Math.Max(1, property.Cases.SelectMany(c => c.Disjuncts).Select(d => d.D.Length).DefaultIfEmpty(0).Max());
+        var lo = new double[cases * inputs];
+        var hi = new double[cases * inputs];
+        var c = new double[cases * j * k * outputs];
+        var bias = new double[cases * j * k];
+        var atomMask = new bool[cases * j * k];
+        var disjunctMask = new bool[cases * j];
+        for (int b = 0; b < cases; b++)
+        {
+            var pc = property.Cases[b];
+            Array.Copy(pc.Box.Lower, 0, lo, b * inputs, inputs);
+            Array.Copy(pc.Box.Upper, 0, hi, b * inputs, inputs);
+            for (int d = 0; d < pc.Disjuncts.Count; d++)
+            {
+                disjunctMask[b * j + d] = true;
+                var conj = pc.Disjuncts[d];
+                for (int a = 0; a < conj.D.Length; a++)
+                {
+                    int s = (b * j + d) * k + a;
+                    atomMask[s] = true;
+                    bias[s] = -conj.D[a];
+                    Array.Copy(conj.C[a], 0, c, s * outputs, outputs);
+                }
+            }
+        }
+        Tensor T(double[] data, params long[] shape) => torch.tensor(data, dtype: ScalarType.Float64).reshape(shape).to(dtype, device);
+        return new SpecBatch(T(lo, cases, inputs), T(hi, cases, inputs), T(c, cases, j * k, outputs), T(bias, cases, j * k),
+            torch.tensor(atomMask).reshape(cases, j, k).to(device), torch.tensor(disjunctMask).reshape(cases, j).to(device), j, k);
+    }
+
+    /// <summary>
+    /// Lower bound of each disjunct [cases, disjuncts] from atom margin lower bounds [cases, disjuncts·atoms]: the
+    /// largest atom bound (one refuted atom refutes the conjunction); padding disjuncts get +inf, disjuncts without
+    /// atoms -inf (nothing refutes "true").
+    /// </summary>
+    public Tensor DisjunctLower(Tensor atomLower)
+    {
+        var m = atomLower.reshape(Cases, Disjuncts, Atoms).masked_fill(AtomMask.logical_not(), double.NegativeInfinity);
+        var best = m.amax(2);
+        return best.masked_fill(DisjunctMask.logical_not(), double.PositiveInfinity);
+    }
+
+    /// <summary>
+    /// For concrete outputs y [n, outputs], each paired with a disjunct (flat index case·Disjuncts + disjunct,
+    /// [n]): the largest atom margin [n]. A value &lt;= 0 means y satisfies that disjunct (lies in the unsafe set).
+    /// </summary>
+    public Tensor Violation(Tensor y, Tensor flatDisjunct)
+    {
+        long n = flatDisjunct.shape[0];
+        var c = C.reshape(Cases * Disjuncts, Atoms, -1).index_select(0, flatDisjunct);
+        var bias = Bias.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct);
+        var margins = (c * y.reshape(n, 1, -1)).sum(2) + bias;
+        var mask = AtomMask.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct);
+        return margins.masked_fill(mask.logical_not(), double.NegativeInfinity).amax(1);
+    }
+}
