@@ -21,11 +21,14 @@ public static class Program
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(BoundsCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(PerfCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("Try 'verify --help'.");
+            // One line per problem: the parser's multi-line messages are joined.
+            var messages = parse.Errors.Select(e => string.Join(" ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            Console.Error.WriteLine($"error: {string.Join("; ", messages)} (try 'verify --help')");
             return UserError;
         }
         try

@@ -38,7 +38,7 @@ public static class CheckCommand
                 var graph = Inputs.Model(modelPath);
                 var property = Inputs.Property(specPath, graph);
                 var options = new VerifierOptions(
-                    parse.GetValue(method) switch { "ibp" => MethodChoice.Ibp, "crown" => MethodChoice.Crown, _ => MethodChoice.Auto },
+                    MethodOf(parse.GetValue(method)!),
                     seconds, common.DeviceOf(parse), common.DTypeOf(parse),
                     parse.GetValue(noAttack) ? null : new AttackOptions());
                 using var runner = new OnnxRuntimeRunner(modelPath);
@@ -58,6 +58,14 @@ public static class CheckCommand
         });
         return cmd;
     }
+
+    /// <summary>The method choice named on the command line.</summary>
+    public static MethodChoice MethodOf(string name) => name switch
+    {
+        "ibp" => MethodChoice.Ibp,
+        "crown" => MethodChoice.Crown,
+        _ => MethodChoice.Auto,
+    };
 
     static void TryWrite(string path, string text)
     {

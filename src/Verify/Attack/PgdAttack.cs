@@ -25,7 +25,7 @@ public static class PgdAttack
         if (entries == 0) return Array.Empty<AttackCandidate>();
         int restarts = Math.Max(1, options.Restarts);
         var flat = valid.repeat_interleave(restarts);
-        var caseIndex = torch.div(flat, spec.Disjuncts, rounding_mode: RoundingMode.floor);
+        var caseIndex = torch.div(flat, spec.Disjuncts, rounding_mode: RoundingMode.floor).to_type(ScalarType.Int64);
         var lo = spec.Lower.index_select(0, caseIndex);
         var hi = spec.Upper.index_select(0, caseIndex);
         var width = hi - lo;

@@ -12,7 +12,8 @@ public static class BoundComputer
 {
     /// <summary>
     /// Bounds of every node up to the output for the boxes [batch, ...input shape]: IBP everywhere, intersected
-    /// with CROWN for the inputs of nonlinear operators when the intermediate method is CROWN.
+    /// with CROWN for the inputs of nonlinear operators when the intermediate method is CROWN. Only the neurons whose
+    /// relaxation is inexact under the IBP bound (e.g. unstable ReLUs) are re-bounded by CROWN.
     /// </summary>
     public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options)
     {
@@ -20,16 +21,13 @@ public static class BoundComputer
         long batch = box.Lower.shape[0];
         best[0] = new IntervalBounds(box.Lower.reshape(ComputationGraph.Batched(batch, graph.InputShape)),
             box.Upper.reshape(ComputationGraph.Batched(batch, graph.InputShape)));
-        var feedsNonlinear = new bool[graph.Nodes.Count];
-        foreach (var n in graph.Nodes)
-            if (n.Op.NeedsInputBounds)
-                foreach (var j in n.Inputs) feedsNonlinear[j] = true;
         for (int i = 1; i <= graph.OutputIndex; i++)
         {
             var n = graph.Nodes[i];
             best[i] = n.Op.Interval(n.Inputs.Select(j => best[j]).ToArray());
-            if (options.IntermediateMethod == BoundMethod.Crown && feedsNonlinear[i] && NeedsRelaxation(graph, i))
-                best[i] = best[i].Intersect(CrownNodeBounds(graph, i, best, options.MaxSpecsPerPass));
+            if (options.IntermediateMethod == BoundMethod.Crown && NeedsRelaxation(graph, i)
+                && InexactNeurons(graph, i, best[i]) is { } selected)
+                best[i] = CrownNodeBounds(graph, i, best, selected, options.MaxSpecsPerPass);
         }
         return best;
     }
@@ -67,31 +65,52 @@ public static class BoundComputer
         return new IntervalBounds(lb[.., ..(int)n], -lb[.., (int)n..]);
     }
 
-    /// <summary>False when the node is a plain function of the input box whose IBP bound is already exact.</summary>
+    /// <summary>False when the node is a single affine map of the input box (IBP is then already exact).</summary>
     static bool NeedsRelaxation(ComputationGraph graph, int i)
     {
-        // A node whose ancestors contain no nonlinear operator is affine in the input: CROWN is still tighter
-        // than IBP for it unless it is a single affine layer of the input (then both are exact).
         var n = graph.Nodes[i];
         return !(n.Inputs.Length == 1 && n.Inputs[0] == 0);
     }
 
-    /// <summary>CROWN bounds of every element of node <paramref name="i"/>, in chunks of specifications.</summary>
-    static IntervalBounds CrownNodeBounds(ComputationGraph graph, int i, IntervalBounds[] best, int maxSpecs)
+    /// <summary>
+    /// Flat indices of node i's elements whose bounds matter to a consumer's relaxation (in any batch entry), or
+    /// null when none do.
+    /// </summary>
+    static Tensor? InexactNeurons(ComputationGraph graph, int i, IntervalBounds bounds)
+    {
+        var consumers = graph.Consumers[i].Select(c => graph.Nodes[c]).Where(c => c.Op.NeedsInputBounds).ToList();
+        if (consumers.Count == 0) return null;
+        Tensor? mask = null;
+        foreach (var c in consumers)
+        {
+            var m = c.Inputs.Length == 1 ? c.Op.Inexact(bounds) : null;
+            if (m is null) return torch.arange(graph.Nodes[i].Numel, device: bounds.Lower.device);
+            var any = m.reshape(m.shape[0], -1).any(0);
+            mask = mask is null ? any : mask.logical_or(any);
+        }
+        var idx = mask!.nonzero().reshape(-1);
+        return idx.shape[0] == 0 ? null : idx;
+    }
+
+    /// <summary>
+    /// Node i's bounds with the <paramref name="selected"/> elements (flat indices) tightened by CROWN, in chunks of
+    /// specifications.
+    /// </summary>
+    static IntervalBounds CrownNodeBounds(ComputationGraph graph, int i, IntervalBounds[] best, Tensor selected, int maxSpecs)
     {
         var node = graph.Nodes[i];
-        long n = node.Numel, batch = best[0].Lower.shape[0];
+        long n = node.Numel, batch = best[0].Lower.shape[0], count = selected.shape[0];
         var like = best[0].Lower;
         var boundsView = best.Select(b => (IntervalBounds?)b).ToArray();
         var lowers = new List<Tensor>();
         var uppers = new List<Tensor>();
         long chunk = Math.Max(1, maxSpecs / 2);
-        for (long s = 0; s < n; s += chunk)
+        for (long s = 0; s < count; s += chunk)
         {
-            long m = Math.Min(chunk, n - s);
+            long m = Math.Min(chunk, count - s);
             var rows = torch.zeros(m, n, dtype: like.dtype, device: like.device);
             rows.index_put_(torch.ones(m, dtype: like.dtype, device: like.device),
-                torch.arange(m, device: like.device), torch.arange(s, s + m, device: like.device));
+                torch.arange(m, device: like.device), selected.narrow(0, s, m));
             var spec = torch.cat(new[] { rows, -rows });
             var a = spec.reshape(new[] { 2 * m }.Concat(node.Shape).ToArray()).unsqueeze(0)
                 .expand(new[] { batch, 2 * m }.Concat(node.Shape).ToArray());
@@ -100,6 +119,12 @@ public static class BoundComputer
             uppers.Add(-lb[.., (int)m..]);
         }
         var shape = ComputationGraph.Batched(batch, node.Shape);
-        return new IntervalBounds(torch.cat(lowers, 1).reshape(shape), torch.cat(uppers, 1).reshape(shape));
+        var ibp = best[i];
+        var flatLower = ibp.Lower.reshape(batch, n);
+        var flatUpper = ibp.Upper.reshape(batch, n);
+        var idx = selected.unsqueeze(0).expand(batch, count);
+        var lower = flatLower.scatter(1, idx, torch.maximum(flatLower.gather(1, idx), torch.cat(lowers, 1)));
+        var upper = flatUpper.scatter(1, idx, torch.minimum(flatUpper.gather(1, idx), torch.cat(uppers, 1)));
+        return new IntervalBounds(lower.reshape(shape), upper.reshape(shape));
     }
 }

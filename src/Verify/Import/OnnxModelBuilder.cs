@@ -32,7 +32,7 @@ public sealed class OnnxModelBuilder
         return name;
     }
 
-    /// <summary>Declares the graph output.</summary>
+    /// <summary>Declares the graph output (a negative dimension is left symbolic).</summary>
     public void Output(string name, long[] shape, string? symbolicBatch = null, int elemType = 1) =>
         model.Graph.Output.Add(ValueInfo(name, shape, symbolicBatch, elemType));
 
@@ -85,8 +85,8 @@ public sealed class OnnxModelBuilder
     {
         var dims = new TensorShapeProto();
         for (int i = 0; i < shape.Length; i++)
-            dims.Dim.Add(i == 0 && symbolicBatch is not null
-                ? new TensorShapeProto.Types.Dimension { DimParam = symbolicBatch }
+            dims.Dim.Add(i == 0 && symbolicBatch is not null ? new TensorShapeProto.Types.Dimension { DimParam = symbolicBatch }
+                : shape[i] < 0 ? new TensorShapeProto.Types.Dimension { DimParam = $"{name}_dim{i}" }
                 : new TensorShapeProto.Types.Dimension { DimValue = shape[i] });
         return new ValueInfoProto
         {

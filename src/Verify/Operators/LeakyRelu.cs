@@ -26,6 +26,9 @@ public sealed class LeakyRelu : ActivationOperator
     public override Tensor Apply(Tensor x) => nn.functional.leaky_relu(x, Slope);
 
     /// <inheritdoc />
+    public override Tensor? Inexact(Graph.IntervalBounds bounds) => (bounds.Lower < 0).logical_and(bounds.Upper > 0);
+
+    /// <inheritdoc />
     public override Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null)
     {
         var active = lower >= 0;

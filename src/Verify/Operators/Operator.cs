@@ -32,6 +32,12 @@ public abstract class Operator
     /// </summary>
     public abstract BackwardResult Backward(Tensor a, BackwardContext context);
 
+    /// <summary>
+    /// For a single-input nonlinear operator: which elements of its input (a bool tensor shaped like the bounds) have
+    /// an inexact relaxation on their bounds, so that tighter bounds there can pay. Null means all of them.
+    /// </summary>
+    public virtual Tensor? Inexact(IntervalBounds input) => null;
+
     /// <summary>A copy whose constant tensors are converted by <paramref name="convert"/> (device, dtype).</summary>
     public abstract Operator Map(Func<Tensor, Tensor> convert);
 

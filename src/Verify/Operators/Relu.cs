@@ -13,6 +13,9 @@ public sealed class Relu : ActivationOperator
     public override Tensor Apply(Tensor x) => torch.nn.functional.relu(x);
 
     /// <inheritdoc />
+    public override Tensor? Inexact(Graph.IntervalBounds bounds) => (bounds.Lower < 0).logical_and(bounds.Upper > 0);
+
+    /// <inheritdoc />
     public override Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null)
     {
         var active = lower >= 0;

@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 namespace Verify.Solvers;
 
 /// <summary>
-/// Exact mixed-integer encoding of a ReLU network (big-M with one binary per unstable ReLU, the big-M constants from
-/// sound CROWN bounds), solved with SCIP through OR-Tools: the ground truth for small networks.
+/// Exact mixed-integer encoding of a piecewise-linear network (every linear operator through its explicit matrix,
+/// ReLU and LeakyReLU by big-M with one binary per unstable neuron, the big-M constants from sound CROWN bounds),
+/// solved with SCIP through OR-Tools: the ground truth for small networks.
 /// </summary>
 public static class MipEncoding
 {
@@ -32,10 +33,11 @@ public static class MipEncoding
             var nu = Loosen(Flat(bounds[i].Upper), 1);
             vars[i] = n.Op switch
             {
-                Linear lin => EncodeLinear(solver, lin, vars[n.Inputs[0]], nl, nu, i),
-                Relu => EncodeRelu(solver, vars[n.Inputs[0]], Loosen(Flat(bounds[n.Inputs[0]].Lower), -1),
-                    Loosen(Flat(bounds[n.Inputs[0]].Upper), 1), nl, nu, i),
-                _ when n.Op.OpType is "Reshape" or "Flatten" or "Identity" => vars[n.Inputs[0]],
+                Relu => EncodePiecewise(solver, vars[n.Inputs[0]], Loosen(Flat(bounds[n.Inputs[0]].Lower), -1),
+                    Loosen(Flat(bounds[n.Inputs[0]].Upper), 1), 0, i),
+                LeakyRelu leaky => EncodePiecewise(solver, vars[n.Inputs[0]], Loosen(Flat(bounds[n.Inputs[0]].Lower), -1),
+                    Loosen(Flat(bounds[n.Inputs[0]].Upper), 1), leaky.Slope, i),
+                { NeedsInputBounds: false } => EncodeAffine(solver, n, g, vars, nl, nu),
                 _ => throw new VerifyException($"the MIP encoding does not support operator {n.Op.OpType} (node {n.Name})"),
             };
         }
@@ -58,40 +60,48 @@ public static class MipEncoding
     /// <summary>Widens bounds by a hair so floating-point rounding in the bound pass can never cut off feasible points.</summary>
     static double[] Loosen(double[] v, int direction) => v.Select(x => x + direction * 1e-7 * (1 + Math.Abs(x))).ToArray();
 
-    static Variable[] EncodeLinear(Solver s, Linear lin, Variable[] input, double[] lo, double[] hi, int node)
+    static Variable[] EncodeAffine(Solver s, Node node, ComputationGraph g, Variable[][] vars, double[] lo, double[] hi)
     {
-        var w = lin.Weight.to(ScalarType.Float64);
-        int outF = (int)w.shape[0], inF = (int)w.shape[1];
-        var wd = w.reshape(-1).data<double>().ToArray();
-        var bd = lin.Bias is null ? new double[outF] : lin.Bias.to(ScalarType.Float64).reshape(-1).data<double>().ToArray();
-        int rows = input.Length / inF;
-        var result = new Variable[rows * outF];
-        for (int r = 0; r < rows; r++)
-            for (int o = 0; o < outF; o++)
+        var shapes = node.Inputs.Select(j => g.Nodes[j].Shape).ToArray();
+        var (matrices, offset) = AffineExtraction.Of(node, shapes);
+        var result = new Variable[offset.Length];
+        for (int o = 0; o < offset.Length; o++)
+        {
+            var v = s.MakeNumVar(lo[o], hi[o], $"n{node.Index}_{o}");
+            var ct = s.MakeConstraint(offset[o], offset[o]);
+            ct.SetCoefficient(v, 1);
+            for (int k = 0; k < matrices.Length; k++)
             {
-                int k = r * outF + o;
-                var v = s.MakeNumVar(lo[k], hi[k], $"n{node}_{k}");
-                var ct = s.MakeConstraint(bd[o], bd[o]);
-                ct.SetCoefficient(v, 1);
-                for (int j = 0; j < inF; j++)
-                    if (wd[o * inF + j] != 0) ct.SetCoefficient(input[r * inF + j], -wd[o * inF + j]);
-                result[k] = v;
+                var m = matrices[k];
+                var input = vars[node.Inputs[k]];
+                for (int j = 0; j < input.Length; j++)
+                    if (m[o, j] != 0) ct.SetCoefficient(input[j], ct.GetCoefficient(input[j]) - m[o, j]);
             }
+            result[o] = v;
+        }
         return result;
     }
 
-    static Variable[] EncodeRelu(Solver s, Variable[] z, double[] l, double[] u, double[] lo, double[] hi, int node)
+    /// <summary>y = max(z, slope·z) for 0 &lt;= slope &lt; 1, exactly: stable neurons as equalities, unstable ones with one binary.</summary>
+    static Variable[] EncodePiecewise(Solver s, Variable[] z, double[] l, double[] u, double slope, int node)
     {
         var y = new Variable[z.Length];
         for (int k = 0; k < z.Length; k++)
         {
             if (l[k] >= 0) { y[k] = z[k]; continue; }
-            if (u[k] <= 0) { y[k] = s.MakeNumVar(0, 0, $"r{node}_{k}"); continue; }
-            var v = s.MakeNumVar(0, Math.Max(0, hi[k]), $"r{node}_{k}");
+            var v = s.MakeNumVar(double.NegativeInfinity, double.PositiveInfinity, $"r{node}_{k}");
+            if (u[k] <= 0)
+            {
+                s.Add(v == slope * z[k]);
+                y[k] = v;
+                continue;
+            }
             var d = s.MakeIntVar(0, 1, $"d{node}_{k}");
+            // y >= z, y >= slope·z; d = 1 forces y <= z, d = 0 forces y <= slope·z.
             s.Add(v >= z[k]);
-            s.Add(v <= u[k] * d);
-            s.Add(v <= z[k] - l[k] * (1 - d));
+            s.Add(v >= slope * z[k]);
+            s.Add(v <= z[k] - (1 - slope) * l[k] * (1 - d));
+            s.Add(v <= slope * z[k] + (1 - slope) * u[k] * d);
             y[k] = v;
         }
         return y;

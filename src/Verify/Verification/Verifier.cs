@@ -58,7 +58,7 @@ public static class Verifier
         }
         catch (Exception e)
         {
-            return new(Verdict.Unknown, null, methods, attackSeconds, total.Elapsed.TotalSeconds, $"internal error: {e.Message}");
+            return new(Verdict.Unknown, null, methods, attackSeconds, total.Elapsed.TotalSeconds, $"internal error: {FirstLine(e.Message)}");
         }
     }
 
@@ -84,6 +84,9 @@ public static class Verifier
         MethodChoice.Crown => new[] { BoundMethod.Crown },
         _ => new[] { BoundMethod.Ibp, BoundMethod.Crown },
     };
+
+    /// <summary>The first line of a message (native errors append a stack trace).</summary>
+    static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     static TimeSpan Remaining(Stopwatch total, TimeSpan deadline)
     {

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using Verify.Attack;
+using Verify.Benchmarks;
+using Verify.Graph;
+using Verify.Reports;
+using Verify.Verification;
+
+namespace Verify.Cli.Commands;
+
+/// <summary>`verify bench INSTANCES.csv`: runs a VNN-COMP benchmark instance by instance and summarises it.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var instances = new Argument<string>("instances") { Description = "VNN-COMP instance list (onnx,vnnlib,timeout per line)" };
+        var root = new Option<string?>("--root") { Description = "Folder the instance paths are relative to (default: the list's folder)" };
+        var expected = new Option<string?>("--expected") { Description = "CSV of expected verdicts (benchmark,onnx,vnnlib,...,verdict)" };
+        var cap = new Option<double?>("--timeout-cap") { Description = "Cap every instance's time limit at this many seconds" };
+        var output = new Option<string?>("--out") { Description = "Write the per-instance CSV (benchmark,onnx,vnnlib,result,time_s) here" };
+        var docs = new Option<string?>("--append-markdown") { Description = "Append the summary as a markdown table to this file (e.g. docs/benchmarks.md)" };
+        var method = new Option<string>("--method") { Description = "Bound method: ibp, crown or auto", DefaultValueFactory = _ => "auto" };
+        method.AcceptOnlyFromAmong("ibp", "crown", "auto");
+        var common = new CommonOptions();
+        var cmd = new Command("bench", "Run a benchmark's instances one by one, each with its own time limit, and summarise.")
+        {
+            instances, root, expected, cap, output, docs, method,
+        };
+        common.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            var csv = parse.GetValue(instances)!;
+            var list = InstanceList.Load(csv, parse.GetValue(root));
+            var truth = parse.GetValue(expected) is { } e ? ExpectedVerdicts.Load(e) : null;
+            var capSeconds = parse.GetValue(cap);
+            var device = common.DeviceOf(parse);
+            var dtype = common.DTypeOf(parse);
+            var choice = CheckCommand.MethodOf(parse.GetValue(method)!);
+            var graphs = new Dictionary<string, ComputationGraph>();
+            var runners = new Dictionary<string, OnnxRuntimeRunner>();
+            var outcomes = new List<InstanceOutcome>();
+            try
+            {
+                AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+                        new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask($"{Path.GetFileName(csv)}", maxValue: list.Count);
+                        foreach (var inst in list)
+                        {
+                            task.Description = $"{Path.GetFileName(inst.Onnx)} {Path.GetFileName(inst.Vnnlib)}";
+                            double limit = capSeconds is { } c ? Math.Min(c, inst.TimeoutSeconds) : inst.TimeoutSeconds;
+                            var options = new VerifierOptions(choice, limit, device, dtype, new AttackOptions());
+                            var o = RunOne(inst, options, truth, graphs, runners);
+                            outcomes.Add(o);
+                            if (o.Wrong) AnsiConsole.MarkupLine($"[red bold]WRONG[/] {Markup.Escape(inst.Key.ToString())}: {o.Result}, expected {o.Expected}");
+                            task.Increment(1);
+                        }
+                    });
+            }
+            finally
+            {
+                foreach (var r in runners.Values) r.Dispose();
+            }
+            var summary = BenchmarkSummary.Of(outcomes);
+            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Path.GetFileName(csv))}[/]");
+            foreach (var h in new[] { "instances", "decided", "sat", "unsat", "timeout", "unknown", "error", "wrong", "total s", "median s", "max s", "peak RSS" })
+                table.AddColumn(new TableColumn(h).RightAligned());
+            var inv = CultureInfo.InvariantCulture;
+            table.AddRow(summary.Instances.ToString(), summary.Decided.ToString(), summary.Sat.ToString(), summary.Unsat.ToString(),
+                summary.Timeout.ToString(), summary.Unknown.ToString(), summary.Error.ToString(),
+                summary.Wrong == 0 ? "[green]0[/]" : $"[red]{summary.Wrong}[/]", summary.TotalSeconds.ToString("F1", inv),
+                summary.MedianSeconds.ToString("F2", inv), summary.MaxSeconds.ToString("F2", inv), $"{PeakRss.MiB():F0} MiB");
+            AnsiConsole.Write(table);
+            if (parse.GetValue(output) is { } outPath) File.WriteAllText(outPath, BenchmarkSummary.Csv(outcomes));
+            if (parse.GetValue(docs) is { } md)
+            {
+                var title = $"{list.FirstOrDefault()?.Benchmark ?? Path.GetFileName(csv)} ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, peak RSS {PeakRss.MiB():F0} MiB)";
+                File.AppendAllText(md, summary.Markdown(title, "verify " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1))));
+            }
+            return 0;
+        });
+        return cmd;
+    }
+
+    static InstanceOutcome RunOne(BenchmarkInstance inst, VerifierOptions options, ExpectedVerdicts? truth,
+        Dictionary<string, ComputationGraph> graphs, Dictionary<string, OnnxRuntimeRunner> runners)
+    {
+        var sw = Stopwatch.StartNew();
+        var expected = truth?.Of(inst);
+        try
+        {
+            if (!graphs.TryGetValue(inst.Onnx, out var graph))
+            {
+                graph = graphs[inst.Onnx] = Inputs.Model(inst.Onnx);
+                runners[inst.Onnx] = new OnnxRuntimeRunner(inst.Onnx);
+            }
+            var property = Inputs.Property(inst.Vnnlib, graph);
+            var result = Verifier.Check(graph, runners[inst.Onnx], property, options);
+            var detail = result.Verdict switch
+            {
+                Verdict.Holds => $"proved by {result.Bounds.LastOrDefault()?.Method}",
+                Verdict.Violated => "counterexample confirmed by ONNX Runtime",
+                _ => result.Reason ?? "",
+            };
+            return new InstanceOutcome(inst, VnncompResult.Word(result.Verdict), sw.Elapsed.TotalSeconds, expected, detail);
+        }
+        catch (VerifyException e)
+        {
+            return new InstanceOutcome(inst, "error", sw.Elapsed.TotalSeconds, expected, e.Message);
+        }
+    }
+}
