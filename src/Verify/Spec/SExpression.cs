@@ -31,6 +31,9 @@ public abstract class SExpression
     /// <summary>True when this expression starts before the other one in the same source.</summary>
     public bool IsBefore(SExpression other) => Line < other.Line || (Line == other.Line && Column < other.Column);
 
+    /// <summary>The expression as text: an atom as written, a list in parentheses with its elements separated by spaces.</summary>
+    public abstract override string ToString();
+
     /// <summary>The expression as text, shortened to at most <paramref name="maxLength"/> characters for messages.</summary>
     public string Abbreviated(int maxLength = 60)
     {

@@ -1,7 +1,7 @@
 namespace Verify.Spec;
 
 /// <summary>One atom of a VNNLIB formula in normal form: a bound on one input, or a linear inequality over outputs.</summary>
-/// <param name="At">The comparison it was read from.</param>
+/// <param name="at">The comparison it was read from.</param>
 internal abstract class VnnLiteral(SExpression at)
 {
     /// <summary>The comparison it was read from.</summary>

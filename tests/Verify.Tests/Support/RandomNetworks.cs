@@ -24,6 +24,27 @@ public static class RandomNetworks
         return new ComputationGraph(nodes, nodes.Count - 1, "x", "y");
     }
 
+    /// <summary>
+    /// A small random CNN on a [1, 2, 5, 5] input: Conv(2 channels, 3x3, stride 2, pad 1) → ReLU → Conv(2, 2x2,
+    /// stride 1) → ReLU → Reshape → Linear(8) → ReLU → Linear(3).
+    /// </summary>
+    public static ComputationGraph SmallConv(int seed)
+    {
+        var gen = new Generator((ulong)seed);
+        Tensor R(params long[] shape) => torch.randn(shape, generator: gen, dtype: ScalarType.Float64) * 0.6;
+        var nodes = new List<Node> { new(0, "x", new InputOp(new long[] { 1, 2, 5, 5 }), Array.Empty<int>(), new long[] { 1, 2, 5, 5 }) };
+        void Add(Operator op, long[] shape) => nodes.Add(new Node(nodes.Count, $"n{nodes.Count}", op, new[] { nodes.Count - 1 }, shape));
+        Add(new Conv(R(2, 2, 3, 3), R(2) * 0.2, new long[] { 1, 1, 1, 1 }, new long[] { 2, 2 }, new long[] { 1, 1 }, 1), new long[] { 1, 2, 3, 3 });
+        Add(new Relu(), new long[] { 1, 2, 3, 3 });
+        Add(new Conv(R(2, 2, 2, 2), R(2) * 0.2, new long[] { 0, 0, 0, 0 }, new long[] { 1, 1 }, new long[] { 1, 1 }, 1), new long[] { 1, 2, 2, 2 });
+        Add(new Relu(), new long[] { 1, 2, 2, 2 });
+        Add(new Reshape(new long[] { 1, 8 }), new long[] { 1, 8 });
+        Add(new Linear(R(8, 8), R(8) * 0.2), new long[] { 1, 8 });
+        Add(new Relu(), new long[] { 1, 8 });
+        Add(new Linear(R(3, 8), R(3) * 0.2), new long[] { 1, 3 });
+        return new ComputationGraph(nodes, nodes.Count - 1, "x", "y");
+    }
+
     /// <summary>A random box [batch, n] around random centres with the given radius.</summary>
     public static IntervalBounds Box(int batch, int n, double radius, int seed)
     {
