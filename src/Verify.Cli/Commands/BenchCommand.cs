@@ -22,8 +22,8 @@ public static class BenchCommand
         var cap = new Option<double?>("--timeout-cap") { Description = "Cap every instance's time limit at this many seconds" };
         var output = new Option<string?>("--out") { Description = "Write the per-instance CSV (benchmark,onnx,vnnlib,result,time_s) here" };
         var docs = new Option<string?>("--append-markdown") { Description = "Append the summary as a markdown table to this file (e.g. docs/benchmarks.md)" };
-        var method = new Option<string>("--method") { Description = "Bound method: ibp, crown or auto", DefaultValueFactory = _ => "auto" };
-        method.AcceptOnlyFromAmong("ibp", "crown", "auto");
+        var method = new Option<string>("--method") { Description = "ibp, crown, alpha-crown, bab or auto", DefaultValueFactory = _ => "auto" };
+        method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
         var common = new CommonOptions();
         var cmd = new Command("bench", "Run a benchmark's instances one by one, each with its own time limit, and summarise.")
         {

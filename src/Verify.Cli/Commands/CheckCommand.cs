@@ -14,8 +14,8 @@ public static class CheckCommand
     {
         var model = new Argument<string>("model") { Description = "ONNX network" };
         var spec = new Argument<string>("spec") { Description = "VNNLIB property (its asserts describe the unsafe set)" };
-        var method = new Option<string>("--method") { Description = "Bound method: ibp, crown, or auto (IBP then CROWN)", DefaultValueFactory = _ => "auto" };
-        method.AcceptOnlyFromAmong("ibp", "crown", "auto");
+        var method = new Option<string>("--method") { Description = "ibp, crown, alpha-crown (incomplete), bab (alpha-CROWN then branch and bound) or auto (attack, IBP, CROWN, alpha-CROWN, branch and bound)", DefaultValueFactory = _ => "auto" };
+        method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
         var timeout = new Option<double>("--timeout") { Description = "Time limit in seconds", DefaultValueFactory = _ => 300 };
         var result = new Option<string?>("--result") { Description = "Write the VNN-COMP result file here" };
         var json = new Option<string?>("--json") { Description = "Write the report as JSON here" };
@@ -64,6 +64,8 @@ public static class CheckCommand
     {
         "ibp" => MethodChoice.Ibp,
         "crown" => MethodChoice.Crown,
+        "alpha-crown" => MethodChoice.AlphaCrown,
+        "bab" => MethodChoice.Bab,
         _ => MethodChoice.Auto,
     };
 

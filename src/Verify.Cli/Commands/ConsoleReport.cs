@@ -54,6 +54,8 @@ public static class ConsoleReport
             _ => "[yellow bold]unknown[/]",
         };
         AnsiConsole.MarkupLine($"verdict: {verdict}   time: {result.TotalSeconds:F3} s (attack {result.AttackSeconds:F3} s)");
+        if (result.BranchAndBound is { } bab)
+            AnsiConsole.MarkupLine($"branch and bound: {bab.Domains} domains in {bab.Steps} batched steps ({bab.Status.ToString().ToLowerInvariant()})");
         if (result.Reason is not null) AnsiConsole.MarkupLine($"reason: {Markup.Escape(result.Reason)}");
         if (result.Counterexample is { } cex)
         {

@@ -15,12 +15,12 @@ public static class BackwardPass
     /// Lower bound [batch, specs] of A·v(<paramref name="start"/>) + <paramref name="bias"/>, where
     /// <paramref name="a"/> is [batch, specs, ...shape(start)]. <paramref name="bounds"/> must hold sound bounds for
     /// every input of every nonlinear operator between the input and <paramref name="start"/>.
-    /// <paramref name="alpha"/>, when given, supplies the optimisable relaxation parameters of a node (or null).
+    /// <paramref name="parameters"/>, when given, supplies optimisable relaxation parameters (alpha, beta).
     /// </summary>
     public static Tensor Lower(ComputationGraph graph, int start, Tensor a, Tensor? bias,
-        IReadOnlyList<IntervalBounds?> bounds, Func<int, Tensor?>? alpha = null)
+        IReadOnlyList<IntervalBounds?> bounds, RelaxationParameters? parameters = null)
     {
-        var (inputA, total) = ToInput(graph, start, a, bias, bounds, alpha);
+        var (inputA, total) = ToInput(graph, start, a, bias, bounds, parameters);
         var box = bounds[0] ?? throw new ArgumentException("bounds[0] (the input box) is required");
         return total + Concretize(inputA, box);
     }
@@ -30,7 +30,7 @@ public static class BackwardPass
     /// the input and the accumulated bias [batch, specs] (the linear lower bound as a function of the input).
     /// </summary>
     public static (Tensor InputA, Tensor Bias) ToInput(ComputationGraph graph, int start, Tensor a, Tensor? bias,
-        IReadOnlyList<IntervalBounds?> bounds, Func<int, Tensor?>? alpha = null)
+        IReadOnlyList<IntervalBounds?> bounds, RelaxationParameters? parameters = null)
     {
         var acc = new Tensor?[start + 1];
         acc[start] = a;
@@ -45,7 +45,9 @@ public static class BackwardPass
                 inputBounds = node.Inputs.Select(j => bounds[j] ?? throw new InvalidOperationException(
                     $"no bounds for the input of node {node.Name}")).ToArray();
             var shapes = node.Inputs.Select(j => graph.Nodes[j].Shape).ToArray();
-            var r = node.Op.Backward(ai, new BackwardContext(shapes, inputBounds, alpha?.Invoke(i)));
+            if (parameters?.Capture is { } capture && node.Op.NeedsInputBounds) capture[i] = ai;
+            var r = node.Op.Backward(ai, new BackwardContext(shapes, inputBounds, parameters?.AlphaOf(i)));
+            if (parameters?.InputOffsetOf(i) is { } offset) r.InputA[0] = r.InputA[0] is null ? offset : r.InputA[0]! + offset;
             if (r.Bias is not null) total = total + r.Bias;
             for (int k = 0; k < node.Inputs.Length; k++)
             {
@@ -58,6 +60,7 @@ public static class BackwardPass
         }
         var inputA = acc[0] ?? torch.zeros(new[] { a.shape[0], a.shape[1] }.Concat(graph.InputShape).ToArray(),
             dtype: a.dtype, device: a.device);
+        if (parameters?.Capture is { } captured) captured[0] = inputA;
         return (inputA, total);
     }
 

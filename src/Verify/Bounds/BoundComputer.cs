@@ -14,8 +14,11 @@ public static class BoundComputer
     /// Bounds of every node up to the output for the boxes [batch, ...input shape]: IBP everywhere, intersected
     /// with CROWN for the inputs of nonlinear operators when the intermediate method is CROWN. Only the neurons whose
     /// relaxation is inexact under the IBP bound (e.g. unstable ReLUs) are re-bounded by CROWN.
+    /// <paramref name="refine"/>, when given, may tighten each node's bounds (split constraints, solver bounds) before
+    /// they are used further; it must return sound bounds.
     /// </summary>
-    public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options)
+    public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options,
+        Func<int, IntervalBounds, IntervalBounds>? refine = null)
     {
         var best = new IntervalBounds[graph.Nodes.Count];
         long batch = box.Lower.shape[0];
@@ -25,9 +28,10 @@ public static class BoundComputer
         {
             var n = graph.Nodes[i];
             best[i] = n.Op.Interval(n.Inputs.Select(j => best[j]).ToArray());
-            if (options.IntermediateMethod == BoundMethod.Crown && NeedsRelaxation(graph, i)
+            if (options.IntermediateMethod != BoundMethod.Ibp && NeedsRelaxation(graph, i)
                 && InexactNeurons(graph, i, best[i]) is { } selected)
                 best[i] = CrownNodeBounds(graph, i, best, selected, options.MaxSpecsPerPass);
+            if (refine is not null) best[i] = refine(i, best[i]);
         }
         return best;
     }
@@ -40,7 +44,7 @@ public static class BoundComputer
     public static Tensor SpecLower(ComputationGraph graph, IntervalBounds[] bounds, Tensor c, Tensor bias, BoundMethod method)
     {
         var a = c.reshape(new[] { c.shape[0], c.shape[1] }.Concat(graph.OutputShape).ToArray());
-        if (method == BoundMethod.Crown)
+        if (method != BoundMethod.Ibp)
             return BackwardPass.Lower(graph, graph.OutputIndex, a, bias, bounds.Select(b => (IntervalBounds?)b).ToArray());
         int i = graph.OutputIndex;
         var total = bias;

@@ -7,4 +7,6 @@ public enum BoundMethod
     Ibp,
     /// <summary>CROWN backward linear relaxation.</summary>
     Crown,
+    /// <summary>CROWN with optimised relaxation slopes (alpha-CROWN); intermediate bounds by CROWN.</summary>
+    AlphaCrown,
 }

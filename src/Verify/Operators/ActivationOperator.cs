@@ -26,6 +26,9 @@ public abstract class ActivationOperator : Operator
     /// </summary>
     public abstract Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null);
 
+    /// <summary>The starting alpha (in [0,1]) of alpha-CROWN on [lower, upper]: by default the middle of its range.</summary>
+    public virtual Tensor InitialAlpha(Tensor lower, Tensor upper) => torch.full_like(lower, 0.5);
+
     /// <inheritdoc />
     public override long[] InferShape(IReadOnlyList<long[]> inputShapes) => inputShapes[0];
 

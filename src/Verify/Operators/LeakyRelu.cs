@@ -29,6 +29,10 @@ public sealed class LeakyRelu : ActivationOperator
     public override Tensor? Inexact(Graph.IntervalBounds bounds) => (bounds.Lower < 0).logical_and(bounds.Upper > 0);
 
     /// <inheritdoc />
+    public override Tensor InitialAlpha(Tensor lower, Tensor upper) =>
+        torch.where(upper > -lower, torch.ones_like(upper), torch.full_like(upper, Slope));
+
+    /// <inheritdoc />
     public override Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null)
     {
         var active = lower >= 0;

@@ -16,6 +16,9 @@ public sealed class Relu : ActivationOperator
     public override Tensor? Inexact(Graph.IntervalBounds bounds) => (bounds.Lower < 0).logical_and(bounds.Upper > 0);
 
     /// <inheritdoc />
+    public override Tensor InitialAlpha(Tensor lower, Tensor upper) => (upper > -lower).to_type(upper.dtype);
+
+    /// <inheritdoc />
     public override Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null)
     {
         var active = lower >= 0;

@@ -34,6 +34,13 @@ public static class JsonReport
                 ["disjunct_lower_bounds"] = new JsonArray(b.DisjunctLower.Select(c =>
                     (JsonNode?)new JsonArray(c.Select(Num).ToArray())).ToArray()),
             }).ToArray()),
+            ["branch_and_bound"] = result.BranchAndBound is { } bab ? new JsonObject
+            {
+                ["status"] = bab.Status.ToString().ToLowerInvariant(),
+                ["domains"] = bab.Domains,
+                ["steps"] = bab.Steps,
+                ["reason"] = bab.Reason,
+            } : null,
             ["attack_seconds"] = result.AttackSeconds,
             ["seconds"] = result.TotalSeconds,
         };

@@ -92,6 +92,18 @@ public sealed class SpecBatch
     }
 
     /// <summary>
+    /// The atoms of the given disjuncts (flat indices case·Disjuncts + disjunct, [n]): coefficients [n, atoms, outputs],
+    /// margin offsets [n, atoms] and which atoms are real [n, atoms].
+    /// </summary>
+    public (Tensor C, Tensor Bias, Tensor Mask) AtomsOf(Tensor flatDisjunct) => (
+        C.reshape(Cases * Disjuncts, Atoms, -1).index_select(0, flatDisjunct),
+        Bias.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct),
+        AtomMask.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct));
+
+    /// <summary>The case of each flat disjunct index.</summary>
+    public Tensor CaseOf(Tensor flatDisjunct) => torch.div(flatDisjunct, Disjuncts, rounding_mode: RoundingMode.floor).to_type(ScalarType.Int64);
+
+    /// <summary>
     /// For concrete outputs y [n, outputs], each paired with a disjunct (flat index case·Disjuncts + disjunct,
     /// [n]): the largest atom margin [n]. A value &lt;= 0 means y satisfies that disjunct (lies in the unsafe set).
     /// </summary>

@@ -7,10 +7,12 @@ namespace Verify.Verification;
 /// <param name="AttackSeconds">Time spent in the attack and its ONNX Runtime checks.</param>
 /// <param name="TotalSeconds">Total wall-clock time.</param>
 /// <param name="Reason">Why the verdict is unknown (an error, NaN bounds, a rejected candidate), or null.</param>
+/// <param name="BranchAndBound">What branch and bound did, when it ran.</param>
 public sealed record VerificationResult(
     Verdict Verdict,
     Counterexample? Counterexample,
     IReadOnlyList<MethodBounds> Bounds,
     double AttackSeconds,
     double TotalSeconds,
-    string? Reason);
+    string? Reason,
+    Branching.BabResult? BranchAndBound = null);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Verify.Attack;
 using Verify.Bounds;
+using Verify.Branching;
 using Verify.Graph;
 using Verify.Spec;
 using TorchSharp;
@@ -10,7 +11,8 @@ namespace Verify.Verification;
 
 /// <summary>
 /// Checks a property of a network: PGD attack first (a candidate counts only once ONNX Runtime confirms it), then the
-/// bound methods asked for. Any exception or NaN inside the engine yields unknown, never holds.
+/// incomplete bound methods asked for, then branch and bound (input splitting for few inputs, ReLU splitting with
+/// beta-CROWN otherwise). Any exception or NaN inside the engine yields unknown, never holds.
 /// </summary>
 public static class Verifier
 {
@@ -18,39 +20,79 @@ public static class Verifier
     const int MaxConfirmations = 16;
 
     /// <summary>Runs the check. <paramref name="runner"/> (ONNX Runtime on the original model) confirms counterexamples.</summary>
-    public static VerificationResult Check(ComputationGraph graph, OnnxRuntimeRunner? runner, VnnProperty property, VerifierOptions options)
+    public static VerificationResult Check(ComputationGraph graph, OnnxRuntimeRunner? runner, VnnProperty property,
+        VerifierOptions options, CancellationToken cancel = default)
     {
         var total = Stopwatch.StartNew();
-        var deadline = TimeSpan.FromSeconds(options.TimeoutSeconds);
+        var deadline = DateTime.UtcNow.AddSeconds(options.TimeoutSeconds);
         var methods = new List<MethodBounds>();
         double attackSeconds = 0;
         string? reason = null;
+        BabResult? bab = null;
+        VerificationResult Result(Verdict v, Counterexample? cex, string? why) =>
+            new(v, cex, methods, attackSeconds, total.Elapsed.TotalSeconds, why, bab);
         using var scope = torch.NewDisposeScope();
         try
         {
             var g = graph.To(options.Device, options.DType);
             var spec = SpecBatch.From(property, options.Device, options.DType);
+            Counterexample? Confirm(int caseIndex, double[] x) =>
+                runner is null ? null : CounterexampleChecker.Confirm(runner, property, caseIndex, x);
             if (options.Attack is { } attack)
             {
                 var sw = Stopwatch.StartNew();
-                using var cts = new CancellationTokenSource(Remaining(total, deadline));
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                cts.CancelAfter(Remaining(deadline));
                 var candidates = PgdAttack.Run(g, spec, attack, cts.Token);
-                var cex = Confirm(runner, property, candidates, ref reason);
+                var cex = ConfirmCandidates(runner, property, candidates, ref reason);
                 attackSeconds = sw.Elapsed.TotalSeconds;
-                if (cex is not null) return new(Verdict.Violated, cex, methods, attackSeconds, total.Elapsed.TotalSeconds, null);
+                if (cex is not null) return Result(Verdict.Violated, cex, null);
             }
+            var box = new IntervalBounds(spec.Lower, spec.Upper);
+            IntervalBounds[]? crownBounds = null;
+            MethodBounds? last = null;
             foreach (var method in MethodsOf(options.Method))
             {
-                if (total.Elapsed >= deadline) return new(Verdict.Timeout, null, methods, attackSeconds, total.Elapsed.TotalSeconds, "time limit reached");
-                var result = Bound(g, spec, method, options);
-                methods.Add(result);
-                if (result.DisjunctLower.Any(c => c.Any(double.IsNaN)))
-                    return new(Verdict.Unknown, null, methods, attackSeconds, total.Elapsed.TotalSeconds, $"{result.Method} produced NaN bounds");
-                if (result.Proved)
-                    return new(Verdict.Holds, null, methods, attackSeconds, total.Elapsed.TotalSeconds, null);
+                if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested) return Result(Verdict.Timeout, null, "time limit reached");
+                var sw = Stopwatch.StartNew();
+                Tensor atoms;
+                if (method == BoundMethod.Ibp)
+                {
+                    var ibp = BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Ibp, BoundMethod.Ibp, options.MaxSpecsPerPass));
+                    atoms = BoundComputer.SpecLower(g, ibp, spec.C, spec.Bias, BoundMethod.Ibp);
+                }
+                else
+                {
+                    crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, BoundMethod.Crown, options.MaxSpecsPerPass));
+                    atoms = method == BoundMethod.Crown
+                        ? BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown)
+                        : torch.fmax(last?.AtomLower ?? torch.full_like(spec.Bias, double.NegativeInfinity),
+                            OptimizedBound.SpecLower(g, crownBounds, spec.C, spec.Bias, options.AlphaOptions,
+                                done: best => AllRefuted(spec, best), cancel: cancel));
+                }
+                last = Summarise(method, spec, atoms, sw.Elapsed.TotalSeconds);
+                methods.Add(last);
+                if (last.DisjunctLower.Any(c => c.Any(double.IsNaN)))
+                    return Result(Verdict.Unknown, null, $"{last.Method} produced NaN bounds");
+                if (last.Proved) return Result(Verdict.Holds, null, null);
             }
-            if (total.Elapsed >= deadline) return new(Verdict.Timeout, null, methods, attackSeconds, total.Elapsed.TotalSeconds, "time limit reached");
-            return new(Verdict.Unknown, null, methods, attackSeconds, total.Elapsed.TotalSeconds, reason ?? "bounds too loose to prove the property");
+            if (options.Method is MethodChoice.Bab or MethodChoice.Auto && last is not null && crownBounds is not null)
+            {
+                var open = OpenDisjuncts(spec, last);
+                bool inputSplit = g.InputSize <= options.InputSplitMaxInputs;
+                bab = inputSplit
+                    ? InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, cancel)
+                    : ReluSplitBab.Run(g, spec, crownBounds, open, options.BabOptions, Confirm, deadline, cancel);
+                return bab.Status switch
+                {
+                    BabStatus.Proved => Result(Verdict.Holds, null, null),
+                    BabStatus.Violated => Result(Verdict.Violated, bab.Counterexample, null),
+                    BabStatus.Timeout => Result(Verdict.Timeout, null, "time limit reached during branch and bound"),
+                    _ => Result(Verdict.Unknown, null, bab.Reason),
+                };
+            }
+            if (DateTime.UtcNow >= deadline) return Result(Verdict.Timeout, null, "time limit reached");
+            return Result(Verdict.Unknown, null, reason ?? "bounds too loose to prove the property");
         }
         catch (VerifyException)
         {
@@ -58,43 +100,78 @@ public static class Verifier
         }
         catch (Exception e)
         {
-            return new(Verdict.Unknown, null, methods, attackSeconds, total.Elapsed.TotalSeconds, $"internal error: {FirstLine(e.Message)}");
+            if (Environment.GetEnvironmentVariable("VERIFY_DEBUG") == "1") Console.Error.WriteLine(e);
+            return Result(Verdict.Unknown, null, $"internal error: {FirstLine(e.Message)}");
         }
     }
 
-    /// <summary>Lower bounds of every disjunct's margin by one method.</summary>
+    /// <summary>Lower bounds of every disjunct's margin by one method, with CROWN or IBP intermediate bounds.</summary>
     public static MethodBounds Bound(ComputationGraph graph, SpecBatch spec, BoundMethod method, VerifierOptions options)
     {
         var sw = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
-        var bo = new BoundOptions(method, method, options.MaxSpecsPerPass);
-        var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(spec.Lower, spec.Upper), bo);
-        var atoms = BoundComputer.SpecLower(graph, bounds, spec.C, spec.Bias, method);
+        var inter = method == BoundMethod.Ibp ? BoundMethod.Ibp : BoundMethod.Crown;
+        var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(spec.Lower, spec.Upper), new BoundOptions(inter, inter, options.MaxSpecsPerPass));
+        var atoms = method == BoundMethod.AlphaCrown
+            ? OptimizedBound.SpecLower(graph, bounds, spec.C, spec.Bias, options.AlphaOptions, done: best => AllRefuted(spec, best))
+            : BoundComputer.SpecLower(graph, bounds, spec.C, spec.Bias, method);
+        var result = Summarise(method, spec, atoms, sw.Elapsed.TotalSeconds);
+        result.AtomLower.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    static MethodBounds Summarise(BoundMethod method, SpecBatch spec, Tensor atoms, double seconds)
+    {
         var disjuncts = spec.DisjunctLower(atoms).to(ScalarType.Float64).cpu();
         var flat = disjuncts.data<double>().ToArray();
         var perCase = Enumerable.Range(0, (int)spec.Cases)
             .Select(c => flat.Skip(c * spec.Disjuncts).Take(spec.Disjuncts).ToArray()).ToArray();
         bool proved = flat.All(v => v > 0 && !double.IsNaN(v));
-        return new MethodBounds(method.ToString().ToLowerInvariant(), perCase, proved, sw.Elapsed.TotalSeconds);
+        return new MethodBounds(Name(method), perCase, proved, seconds) { AtomLower = atoms.detach() };
+    }
+
+    /// <summary>The report name of a method.</summary>
+    public static string Name(BoundMethod method) => method switch
+    {
+        BoundMethod.Ibp => "ibp",
+        BoundMethod.Crown => "crown",
+        _ => "alpha-crown",
+    };
+
+    static bool AllRefuted(SpecBatch spec, Tensor atomLower)
+    {
+        var d = spec.DisjunctLower(atomLower);
+        return (d > 0).all().item<bool>();
+    }
+
+    /// <summary>Flat indices (case·Disjuncts + disjunct) of the real disjuncts the bounds did not refute.</summary>
+    static long[] OpenDisjuncts(SpecBatch spec, MethodBounds bounds)
+    {
+        var open = new List<long>();
+        for (int c = 0; c < bounds.DisjunctLower.Length; c++)
+            for (int d = 0; d < bounds.DisjunctLower[c].Length; d++)
+                if (!(bounds.DisjunctLower[c][d] > 0)) open.Add((long)c * spec.Disjuncts + d);
+        return open.ToArray();
     }
 
     static IEnumerable<BoundMethod> MethodsOf(MethodChoice choice) => choice switch
     {
         MethodChoice.Ibp => new[] { BoundMethod.Ibp },
         MethodChoice.Crown => new[] { BoundMethod.Crown },
-        _ => new[] { BoundMethod.Ibp, BoundMethod.Crown },
+        MethodChoice.AlphaCrown or MethodChoice.Bab => new[] { BoundMethod.Crown, BoundMethod.AlphaCrown },
+        _ => new[] { BoundMethod.Ibp, BoundMethod.Crown, BoundMethod.AlphaCrown },
     };
 
     /// <summary>The first line of a message (native errors append a stack trace).</summary>
     static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
-    static TimeSpan Remaining(Stopwatch total, TimeSpan deadline)
+    static TimeSpan Remaining(DateTime deadline)
     {
-        var r = deadline - total.Elapsed;
+        var r = deadline - DateTime.UtcNow;
         return r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(1);
     }
 
-    static Counterexample? Confirm(OnnxRuntimeRunner? runner, VnnProperty property, IReadOnlyList<AttackCandidate> candidates, ref string? reason)
+    static Counterexample? ConfirmCandidates(OnnxRuntimeRunner? runner, VnnProperty property, IReadOnlyList<AttackCandidate> candidates, ref string? reason)
     {
         int tried = 0;
         foreach (var c in candidates)

@@ -1,0 +1,78 @@
+using Verify.Graph;
+using Verify.Operators;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Bounds;
+
+/// <summary>
+/// alpha-CROWN and beta-CROWN: lower bounds of C·y + bias with the lower-relaxation slopes (alpha, per neuron and
+/// per specification) and the split multipliers (beta &gt;= 0) optimised by projected Adam. Every iterate is a sound
+/// bound, so the best one seen is kept; the first iterate is plain CROWN.
+/// </summary>
+public static class OptimizedBound
+{
+    /// <summary>
+    /// Best lower bounds [batch, specs] of C·y + bias, with <paramref name="c"/> [batch, specs, outputs] and
+    /// <paramref name="bias"/> [batch, specs], under fixed intermediate <paramref name="bounds"/>.
+    /// <paramref name="splits"/> maps a nonlinear node to the signs [batch, ...input shape] of its split neurons
+    /// (+1: input &gt;= 0, -1: input &lt;= 0, 0: free); their bounds must already be clamped accordingly.
+    /// <paramref name="done"/> says, from the best bounds, whether optimisation may stop.
+    /// <paramref name="capture"/>, when given, receives the coefficients on the output of every nonlinear node at the
+    /// best iterate of the last improvement (for branching heuristics).
+    /// </summary>
+    public static Tensor SpecLower(ComputationGraph graph, IntervalBounds[] bounds, Tensor c, Tensor bias,
+        OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
+        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default)
+    {
+        long batch = c.shape[0], specs = c.shape[1];
+        var a = c.reshape(new[] { batch, specs }.Concat(graph.OutputShape).ToArray());
+        var view = bounds.Select(b => b.Lower is null ? (IntervalBounds?)null : b).ToArray();
+        var p = new RelaxationParameters();
+        if (capture is not null) p.Capture = new Dictionary<int, Tensor>();
+        var entries = new List<(Tensor, double, double, double)>();
+        var betas = new List<(int Node, Tensor Beta, Tensor Sign)>();
+        var ancestors = graph.AncestorsOf(graph.OutputIndex);
+        foreach (var n in graph.Nodes)
+        {
+            if (!ancestors[n.Index] || n.Op is not ActivationOperator act) continue;
+            var ib = bounds[n.Inputs[0]];
+            var init = act.InitialAlpha(ib.Lower, ib.Upper).detach().unsqueeze(1);
+            var alpha = init.expand(new[] { batch, specs }.Concat(n.Shape).ToArray()).clone().requires_grad_(true);
+            p.Alpha[n.Index] = alpha;
+            entries.Add((alpha, options.AlphaRate, 0.0, 1.0));
+            if (splits is not null && splits.TryGetValue(n.Index, out var sign))
+            {
+                var beta = torch.zeros(new[] { batch, specs }.Concat(graph.Nodes[n.Inputs[0]].Shape).ToArray(),
+                    dtype: c.dtype, device: c.device).requires_grad_(true);
+                betas.Add((n.Index, beta, sign.unsqueeze(1)));
+                entries.Add((beta, options.BetaRate, 0.0, double.PositiveInfinity));
+            }
+        }
+        using var adam = new ProjectedAdam(entries);
+        Tensor? best = null;
+        double bestSum = double.NegativeInfinity;
+        int stall = 0;
+        int iterations = Math.Max(0, options.Iterations);
+        for (int it = 0; it <= iterations; it++)
+        {
+            using var scope = torch.NewDisposeScope();
+            foreach (var (node, beta, sign) in betas) p.InputOffset[node] = -(beta * sign);
+            if (p.Capture is not null) p.Capture.Clear();
+            var lb = BackwardPass.Lower(graph, graph.OutputIndex, a, bias, view, p);
+            var detached = lb.detach();
+            var improved = best is null ? detached : torch.fmax(best, detached);
+            double sum = improved.nan_to_num(0, 0, 0).sum().to_type(ScalarType.Float64).item<double>();
+            if (capture is not null && sum > bestSum)
+                foreach (var (k, v) in p.Capture!) capture[k] = v.detach().MoveToOuterDisposeScope();
+            stall = sum > bestSum + options.StallGain * Math.Max(1, Math.Abs(bestSum)) ? 0 : stall + 1;
+            bestSum = Math.Max(bestSum, sum);
+            best?.Dispose();
+            best = improved.MoveToOuterDisposeScope();
+            if (it == iterations || stall >= options.StallIterations || cancel.IsCancellationRequested || (done?.Invoke(best) ?? false)) break;
+            adam.Ascend(lb.sum());
+        }
+        foreach (var e in entries) e.Item1.Dispose();
+        return best!;
+    }
+}

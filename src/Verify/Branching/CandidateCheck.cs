@@ -1,0 +1,36 @@
+using Verify.Verification;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Branching;
+
+/// <summary>
+/// Tests candidate points found during branch and bound: those unsafe under our forward pass are confirmed by the
+/// caller (ONNX Runtime) before they count.
+/// </summary>
+public static class CandidateCheck
+{
+    /// <summary>
+    /// The first confirmed counterexample among points [n, inputs] paired with flat disjunct indices [n], trying at most
+    /// <paramref name="maxConfirmations"/> points that look unsafe under our forward pass, most violating first.
+    /// </summary>
+    public static Counterexample? Find(Graph.ComputationGraph graph, SpecBatch spec, Tensor points, Tensor flatDisjunct,
+        Func<int, double[], Counterexample?> confirm, int maxConfirmations = 4)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var y = graph.Forward(points).reshape(points.shape[0], -1);
+        var v = spec.Violation(y, flatDisjunct);
+        var order = v.argsort();
+        var sorted = v.index_select(0, order).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        int tried = 0;
+        for (int i = 0; i < sorted.Length && tried < maxConfirmations && sorted[i] <= 1e-6; i++, tried++)
+        {
+            long row = order[i].item<long>();
+            var x = points[row].to(ScalarType.Float64).cpu().data<double>().ToArray();
+            int caseIndex = (int)(flatDisjunct[row].item<long>() / spec.Disjuncts);
+            if (confirm(caseIndex, x) is { } cex) return cex;
+        }
+        return null;
+    }
+}

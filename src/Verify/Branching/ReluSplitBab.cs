@@ -1,0 +1,159 @@
+using Verify.Bounds;
+using Verify.Graph;
+using Verify.Operators;
+using Verify.Verification;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Branching;
+
+/// <summary>
+/// Branch and bound by splitting unstable ReLUs (beta-CROWN), for high-dimensional inputs. A domain is a disjunct
+/// with a sign for every ReLU (+1 active, -1 inactive, 0 free), stored as one int8 row; intermediate bounds come from
+/// the root's, clamped by the splits (or recomputed by CROWN with them); the final bound optimises alpha and the
+/// split multipliers beta jointly. The worst-bounded domains are expanded first; the neuron to split is chosen by
+/// the BaBSR intercept score.
+/// </summary>
+public static class ReluSplitBab
+{
+    /// <summary>
+    /// Searches the unrefuted disjuncts <paramref name="flatDisjuncts"/> (flat indices into <paramref name="spec"/>),
+    /// with <paramref name="rootBounds"/> the intermediate bounds of every case's box ([cases, ...] per node).
+    /// </summary>
+    public static BabResult Run(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, long[] flatDisjuncts,
+        BabOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default)
+    {
+        using var outer = torch.NewDisposeScope();
+        var device = spec.Lower.device;
+        var relus = graph.Nodes.Where(n => n.Op is Relu && graph.AncestorsOf(graph.OutputIndex)[n.Index]).ToArray();
+        if (graph.Nodes.Any(n => n.Op.NeedsInputBounds && n.Op is not Relu))
+            return new BabResult(BabStatus.Unknown, null, 0, 0, "ReLU splitting supports networks whose only nonlinearity is ReLU");
+        var offsets = new long[relus.Length + 1];
+        for (int k = 0; k < relus.Length; k++) offsets[k + 1] = offsets[k] + relus[k].Numel;
+        long total = offsets[^1];
+        var flat = torch.tensor(flatDisjuncts, device: device);
+        var signs = torch.zeros(flat.shape[0], total, dtype: ScalarType.Int8, device: device);
+        var parentLb = torch.full(flat.shape[0], double.NegativeInfinity, dtype: spec.Lower.dtype, device: device);
+        long domains = 0;
+        int steps = 0;
+        while (flat.shape[0] > 0)
+        {
+            if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+                return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
+            if (flat.shape[0] > options.MaxDomains)
+                return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");
+            using var scope = torch.NewDisposeScope();
+            long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
+            // Worst bound first.
+            var order = parentLb.argsort();
+            var pick = order.narrow(0, 0, b);
+            var rest = order.narrow(0, b, n - b);
+            var bFlat = flat.index_select(0, pick);
+            var bSigns = signs.index_select(0, pick);
+            var caseIdx = spec.CaseOf(bFlat);
+            var (c, bias, mask) = spec.AtomsOf(bFlat);
+            var splits = new Dictionary<int, Tensor>();
+            var signOf = new Dictionary<int, Tensor>();
+            for (int k = 0; k < relus.Length; k++)
+            {
+                var s = bSigns.narrow(1, offsets[k], relus[k].Numel).to_type(spec.Lower.dtype)
+                    .reshape(ComputationGraph.Batched(b, relus[k].Shape));
+                splits[relus[k].Index] = s;
+                signOf[relus[k].Inputs[0]] = s;
+            }
+            IntervalBounds Clamp(int node, IntervalBounds ib) => signOf.TryGetValue(node, out var s)
+                ? new IntervalBounds(torch.where(s > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(s < 0, ib.Upper.clamp_max(0), ib.Upper))
+                : ib;
+            IntervalBounds[] bounds;
+            if (options.RecomputeIntermediate)
+            {
+                var box = new IntervalBounds(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx));
+                bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), Clamp);
+            }
+            else
+            {
+                bounds = rootBounds.Select((rb, i) => rb.Lower is null ? rb
+                    : Clamp(i, new IntervalBounds(rb.Lower.index_select(0, caseIdx), rb.Upper.index_select(0, caseIdx)))).ToArray();
+            }
+            var capture = new Dictionary<int, Tensor>();
+            var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization, splits,
+                best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel);
+            domains += b;
+            steps++;
+            if (lb.isnan().any().item<bool>())
+                return new BabResult(BabStatus.Unknown, null, domains, steps, "a bound pass produced NaN");
+            var masked = lb.masked_fill(mask.logical_not(), double.NegativeInfinity);
+            var dl = masked.amax(1);
+            var keep = (dl <= 0).nonzero().reshape(-1);
+            if (keep.shape[0] > 0)
+            {
+                var kFlat = bFlat.index_select(0, keep);
+                var kSigns = bSigns.index_select(0, keep);
+                var kCase = caseIdx.index_select(0, keep);
+                var kLo = spec.Lower.index_select(0, kCase);
+                var kHi = spec.Upper.index_select(0, kCase);
+                if (capture.TryGetValue(0, out var inputA))
+                {
+                    var kA = inputA.reshape(b, c.shape[1], -1).index_select(0, keep);
+                    var worst = masked.index_select(0, keep).argmax(1);
+                    var worstA = kA.gather(1, worst.reshape(-1, 1, 1).expand(-1, 1, kA.shape[2])).squeeze(1);
+                    var corner = torch.where(worstA > 0, kLo, kHi);
+                    if (CandidateCheck.Find(graph, spec, corner, kFlat, confirm) is { } cex)
+                        return new BabResult(BabStatus.Violated, cex, domains, steps, null);
+                }
+                var score = Scores(relus, bounds, capture, mask, keep);
+                var (best, bestIdx) = score.max(1);
+                if ((best < 0).any().item<bool>())
+                    return new BabResult(BabStatus.Unknown, null, domains, steps, "a domain with every ReLU split could not be decided");
+                var plus = kSigns.clone();
+                var minus = kSigns.clone();
+                var col = bestIdx.unsqueeze(1);
+                plus.scatter_(1, col, torch.ones(col.shape, dtype: ScalarType.Int8, device: device));
+                minus.scatter_(1, col, torch.full(col.shape, -1, dtype: ScalarType.Int8, device: device));
+                var kLb = dl.index_select(0, keep);
+                var newFlat = torch.cat(new[] { flat.index_select(0, rest), kFlat, kFlat });
+                var newSigns = torch.cat(new[] { signs.index_select(0, rest), plus, minus });
+                var newLb = torch.cat(new[] { parentLb.index_select(0, rest), kLb, kLb });
+                Swap(ref flat, newFlat); Swap(ref signs, newSigns); Swap(ref parentLb, newLb);
+            }
+            else
+            {
+                Swap(ref flat, flat.index_select(0, rest)); Swap(ref signs, signs.index_select(0, rest));
+                Swap(ref parentLb, parentLb.index_select(0, rest));
+            }
+        }
+        return new BabResult(BabStatus.Proved, null, domains, steps, null);
+    }
+
+    /// <summary>
+    /// BaBSR intercept score [kept, Σ neurons] of every unstable ReLU of the kept domains: how much the bound loses to
+    /// the upper relaxation's intercept, |min(A, 0)|·(-l·u/(u-l)) summed over the real atoms, plus a small width term
+    /// so that some unstable neuron is always chosen; -1 for stable or already split neurons.
+    /// </summary>
+    static Tensor Scores(Node[] relus, IntervalBounds[] bounds, Dictionary<int, Tensor> capture, Tensor mask, Tensor keep)
+    {
+        var parts = new List<Tensor>();
+        var m = mask.index_select(0, keep).unsqueeze(2);
+        foreach (var r in relus)
+        {
+            var ib = bounds[r.Inputs[0]];
+            var l = ib.Lower.index_select(0, keep).flatten(1);
+            var u = ib.Upper.index_select(0, keep).flatten(1);
+            var unstable = (l < 0).logical_and(u > 0);
+            var intercept = torch.where(unstable, -l * u / (u - l).clamp_min(1e-12), torch.zeros_like(l));
+            Tensor coefficient = capture.TryGetValue(r.Index, out var a)
+                ? (a.index_select(0, keep).flatten(2).clamp_max(0).abs() * m).sum(1)
+                : torch.zeros_like(l);
+            var score = coefficient * intercept + 1e-4 * intercept;
+            parts.Add(torch.where(unstable, score, torch.full_like(score, -1)));
+        }
+        return torch.cat(parts, 1);
+    }
+
+    static void Swap(ref Tensor t, Tensor replacement)
+    {
+        var moved = replacement.MoveToOuterDisposeScope();
+        t.Dispose();
+        t = moved;
+    }
+}
