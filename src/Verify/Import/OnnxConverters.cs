@@ -28,9 +28,12 @@ public static class OnnxConverters
         ["Neg"] = n => One(n.Add(new MulConstant(torch.tensor(-1f)), n.Variable(0))),
         ["Relu"] = n => One(n.Add(new Relu(), n.Variable(0))),
         ["LeakyRelu"] = n => One(n.Add(new LeakyRelu(n.Attributes.Float("alpha", 0.01)), n.Variable(0))),
+        ["Sigmoid"] = n => One(n.Add(new Sigmoid(), n.Variable(0))),
+        ["Tanh"] = n => One(n.Add(new Tanh(), n.Variable(0))),
         ["Conv"] = Conv,
         ["BatchNormalization"] = BatchNorm,
         ["AveragePool"] = n => Pool(n, max: false),
+        ["MaxPool"] = n => Pool(n, max: true),
         ["GlobalAveragePool"] = GlobalAveragePool,
         ["Flatten"] = n => Reshaped(n, OnnxShapes.Flatten(n.Variable(0).Shape, n.Attributes.Int("axis", 1))),
         ["Reshape"] = n => Reshaped(n, OnnxShapes.ReshapeTarget(n.Variable(0).Shape, ConstantFolder.Longs(n.Constant(1)), n.Attributes.Int("allowzero", 0) != 0)),
@@ -165,7 +168,7 @@ public static class OnnxConverters
         if ((a.Ints("dilations") ?? new long[] { 1, 1 }).Any(d => d != 1)) throw n.Error("dilated pooling is not supported");
         var strides = a.Ints("strides") ?? new long[] { 1, 1 };
         var pads = ConvPads(n, x.Shape, kernel, strides, new long[] { 1, 1 });
-        Operator op = new AveragePool(kernel, strides, pads, a.Int("count_include_pad", 0) != 0);
+        Operator op = max ? new MaxPool(kernel, strides, pads) : new AveragePool(kernel, strides, pads, a.Int("count_include_pad", 0) != 0);
         return One(n.Add(op, x));
     }
 

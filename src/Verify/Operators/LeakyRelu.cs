@@ -42,7 +42,8 @@ public sealed class LeakyRelu : ActivationOperator
         var chordSlope = (Apply(upper) - Apply(lower)) / width;
         var fixedSlope = torch.where(active, torch.ones_like(upper), torch.full_like(upper, Slope));
         var upperSlope = torch.where(unstable, chordSlope, fixedSlope);
-        var upperIntercept = torch.where(unstable, Apply(lower) - chordSlope * lower, torch.zeros_like(upper));
+        // The chord's intercept (1 - slope)·u·(-l)/(u - l), written without the cancellation of f(l) - chordSlope·l.
+        var upperIntercept = torch.where(unstable, (1 - Slope) * upper * (-lower) / width, torch.zeros_like(upper));
         Tensor lowerSlope;
         if (alpha is null)
         {
