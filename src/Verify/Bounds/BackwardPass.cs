@@ -13,7 +13,7 @@ public static class BackwardPass
 {
     /// <summary>
     /// Lower bound [batch, specs] of A·v(<paramref name="start"/>) + <paramref name="bias"/>, where
-    /// <paramref name="a"/> is [batch, specs, ...shape(start)]. <paramref name="bounds"/> must hold sound bounds for
+    /// <paramref name="a"/> is [batch, specs, ...shape(start)] (or [1, specs, ...], shared by the whole batch). <paramref name="bounds"/> must hold sound bounds for
     /// every input of every nonlinear operator between the input and <paramref name="start"/>.
     /// <paramref name="parameters"/>, when given, supplies optimisable relaxation parameters (alpha, beta).
     /// </summary>
@@ -45,16 +45,22 @@ public static class BackwardPass
                 inputBounds = node.Inputs.Select(j => bounds[j] ?? throw new InvalidOperationException(
                     $"no bounds for the input of node {node.Name}")).ToArray();
             var shapes = node.Inputs.Select(j => graph.Nodes[j].Shape).ToArray();
+            // Coefficients may carry a batch of 1 until the first nonlinear node; there they take the bounds' batch.
+            if (inputBounds is not null && ai.shape[0] != inputBounds[0].Lower.shape[0])
+                ai = ai.expand(new[] { inputBounds[0].Lower.shape[0] }.Concat(ai.shape.Skip(1)).ToArray());
             if (parameters?.Capture is { } capture && node.Op.NeedsInputBounds) capture[i] = ai;
+            // Temporaries of one node's rule are freed right away (autograd keeps what it needs); only the
+            // accumulated coefficients and bias leave the scope.
+            using var step = torch.NewDisposeScope();
             var r = node.Op.Backward(ai, new BackwardContext(shapes, inputBounds, parameters?.AlphaOf(i)));
             if (parameters?.InputOffsetOf(i) is { } offset) r.InputA[0] = r.InputA[0] is null ? offset : r.InputA[0]! + offset;
-            if (r.Bias is not null) total = total + r.Bias;
+            if (r.Bias is not null) total = (total + r.Bias).MoveToOuterDisposeScope();
             for (int k = 0; k < node.Inputs.Length; k++)
             {
                 var contribution = r.InputA[k];
                 if (contribution is null) continue;
                 int j = node.Inputs[k];
-                acc[j] = acc[j] is null ? contribution : acc[j]! + contribution;
+                acc[j] = (acc[j] is null ? contribution : acc[j]! + contribution).MoveToOuterDisposeScope();
             }
             acc[i] = null;
         }

@@ -116,11 +116,12 @@ public static class BoundComputer
             rows.index_put_(torch.ones(m, dtype: like.dtype, device: like.device),
                 torch.arange(m, device: like.device), selected.narrow(0, s, m));
             var spec = torch.cat(new[] { rows, -rows });
-            var a = spec.reshape(new[] { 2 * m }.Concat(node.Shape).ToArray()).unsqueeze(0)
-                .expand(new[] { batch, 2 * m }.Concat(node.Shape).ToArray());
+            // Batch dimension 1: the coefficients broadcast against the batch at the first nonlinear node.
+            var a = spec.reshape(new[] { 2 * m }.Concat(node.Shape).ToArray()).unsqueeze(0);
+            using var chunkScope = torch.NewDisposeScope();
             var lb = BackwardPass.Lower(graph, i, a, null, boundsView);
-            lowers.Add(lb[.., ..(int)m]);
-            uppers.Add(-lb[.., (int)m..]);
+            lowers.Add(lb[.., ..(int)m].MoveToOuterDisposeScope());
+            uppers.Add((-lb[.., (int)m..]).MoveToOuterDisposeScope());
         }
         var shape = ComputationGraph.Batched(batch, node.Shape);
         var ibp = best[i];

@@ -27,6 +27,11 @@ public abstract class SShapedActivation : ActivationOperator
     protected abstract double MaxSlope { get; }
 
     /// <inheritdoc />
+    /// <remarks>Reproduces the default relaxation: the midpoint tangent (0.5), and across 0 the default lower line (1).</remarks>
+    public override Tensor InitialAlpha(Tensor lower, Tensor upper) =>
+        torch.where((lower < 0).logical_and(upper > 0), torch.ones_like(lower), torch.full_like(lower, 0.5));
+
+    /// <inheritdoc />
     public override Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null)
     {
         var up = UpperLine(lower, upper, null);
