@@ -15,6 +15,7 @@ static class RuntimeSetup
     [ModuleInitializer]
     internal static void Initialize()
     {
+        ReturnLargeBlocks();
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return;
         Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
@@ -24,6 +25,23 @@ static class RuntimeSetup
             catch (EntryPointNotFoundException) { }
         }
     }
+
+    /// <summary>
+    /// Serves allocations of 64 KiB and more by mmap, so that freed tensor storage goes back to the system: with
+    /// glibc's adaptive threshold, a branch-and-bound run's resident memory was measured growing to 6.9 GB (0.8 GB
+    /// with this setting) while its live tensors stayed small.
+    /// </summary>
+    static void ReturnLargeBlocks()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null) return;
+        const int MmapThreshold = -3;
+        try { MallOpt(MmapThreshold, 64 * 1024); }
+        catch (DllNotFoundException) { }
+        catch (EntryPointNotFoundException) { }
+    }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    static extern int MallOpt(int parameter, int value);
 
     [DllImport("libc", EntryPoint = "setenv")]
     static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);

@@ -22,26 +22,24 @@ public static class BenchCommand
         var cap = new Option<double?>("--timeout-cap") { Description = "Cap every instance's time limit at this many seconds" };
         var output = new Option<string?>("--out") { Description = "Write the per-instance CSV (benchmark,onnx,vnnlib,result,time_s) here" };
         var docs = new Option<string?>("--append-markdown") { Description = "Append the summary as a markdown table to this file (e.g. docs/benchmarks.md)" };
-        var method = new Option<string>("--method") { Description = "ibp, crown, alpha-crown, bab or auto", DefaultValueFactory = _ => "auto" };
-        method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
-        var common = new CommonOptions();
+        var engine = new VerifierOptionsBinder();
         var cmd = new Command("bench", "Run a benchmark's instances one by one, each with its own time limit, and summarise.")
         {
-            instances, root, expected, cap, output, docs, method,
+            instances, root, expected, cap, output, docs,
         };
-        common.AddTo(cmd);
+        engine.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var csv = parse.GetValue(instances)!;
             var list = InstanceList.Load(csv, parse.GetValue(root));
             var truth = parse.GetValue(expected) is { } e ? ExpectedVerdicts.Load(e) : null;
             var capSeconds = parse.GetValue(cap);
-            var device = common.DeviceOf(parse);
-            var dtype = common.DTypeOf(parse);
-            var choice = CheckCommand.MethodOf(parse.GetValue(method)!);
+            engine.Bind(parse, 1); // validates the options before the first instance
             var graphs = new Dictionary<string, ComputationGraph>();
             var runners = new Dictionary<string, OnnxRuntimeRunner>();
             var outcomes = new List<InstanceOutcome>();
+            var outPath = parse.GetValue(output);
+            if (outPath is not null) File.WriteAllText(outPath, BenchmarkSummary.Csv(outcomes));
             try
             {
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
@@ -53,9 +51,10 @@ public static class BenchCommand
                         {
                             task.Description = $"{Path.GetFileName(inst.Onnx)} {Path.GetFileName(inst.Vnnlib)}";
                             double limit = capSeconds is { } c ? Math.Min(c, inst.TimeoutSeconds) : inst.TimeoutSeconds;
-                            var options = new VerifierOptions(choice, limit, device, dtype, new AttackOptions());
+                            var options = engine.Bind(parse, limit);
                             var o = RunOne(inst, options, truth, graphs, runners);
                             outcomes.Add(o);
+                            if (outPath is not null) File.AppendAllText(outPath, BenchmarkSummary.CsvRow(o));
                             if (o.Wrong) AnsiConsole.MarkupLine($"[red bold]WRONG[/] {Markup.Escape(inst.Key.ToString())}: {o.Result}, expected {o.Expected}");
                             task.Increment(1);
                         }
@@ -67,15 +66,18 @@ public static class BenchCommand
             }
             var summary = BenchmarkSummary.Of(outcomes);
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Path.GetFileName(csv))}[/]");
-            foreach (var h in new[] { "instances", "decided", "sat", "unsat", "timeout", "unknown", "error", "wrong", "total s", "median s", "max s", "peak RSS" })
-                table.AddColumn(new TableColumn(h).RightAligned());
+            table.AddColumn("");
+            table.AddColumn(new TableColumn("").RightAligned());
+            table.HideHeaders();
             var inv = CultureInfo.InvariantCulture;
-            table.AddRow(summary.Instances.ToString(), summary.Decided.ToString(), summary.Sat.ToString(), summary.Unsat.ToString(),
-                summary.Timeout.ToString(), summary.Unknown.ToString(), summary.Error.ToString(),
-                summary.Wrong == 0 ? "[green]0[/]" : $"[red]{summary.Wrong}[/]", summary.TotalSeconds.ToString("F1", inv),
-                summary.MedianSeconds.ToString("F2", inv), summary.MaxSeconds.ToString("F2", inv), $"{PeakRss.MiB():F0} MiB");
+            table.AddRow("instances", summary.Instances.ToString());
+            table.AddRow("decided", $"{summary.Decided} ({summary.Sat} sat, {summary.Unsat} unsat)");
+            table.AddRow("timeout / unknown / error", $"{summary.Timeout} / {summary.Unknown} / {summary.Error}");
+            table.AddRow("wrong", summary.Wrong == 0 ? "[green]0[/]" : $"[red]{summary.Wrong}[/]");
+            table.AddRow("time total / median / max", $"{summary.TotalSeconds.ToString("F1", inv)} s / {summary.MedianSeconds.ToString("F2", inv)} s / {summary.MaxSeconds.ToString("F2", inv)} s");
+            table.AddRow("peak resident memory", $"{PeakRss.MiB():F0} MiB");
             AnsiConsole.Write(table);
-            if (parse.GetValue(output) is { } outPath) File.WriteAllText(outPath, BenchmarkSummary.Csv(outcomes));
+            if (parse.GetValue(output) is { } finalPath) File.WriteAllText(finalPath, BenchmarkSummary.Csv(outcomes));
             if (parse.GetValue(docs) is { } md)
             {
                 var title = $"{list.FirstOrDefault()?.Benchmark ?? Path.GetFileName(csv)} ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, peak RSS {PeakRss.MiB():F0} MiB)";

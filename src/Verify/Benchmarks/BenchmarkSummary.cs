@@ -23,10 +23,13 @@ public sealed record BenchmarkSummary(int Instances, int Decided, int Sat, int U
     public static string Csv(IEnumerable<InstanceOutcome> outcomes)
     {
         var sb = new StringBuilder("benchmark,onnx,vnnlib,result,time_s\n");
-        foreach (var o in outcomes)
-            sb.Append($"{o.Instance.Benchmark},{Path.GetFileName(o.Instance.Onnx)},{Path.GetFileName(o.Instance.Vnnlib)},{o.Result},{o.Seconds.ToString("F3", CultureInfo.InvariantCulture)}\n");
+        foreach (var o in outcomes) sb.Append(CsvRow(o));
         return sb.ToString();
     }
+
+    /// <summary>One CSV line of an outcome.</summary>
+    public static string CsvRow(InstanceOutcome o) =>
+        $"{o.Instance.Benchmark},{Path.GetFileName(o.Instance.Onnx)},{Path.GetFileName(o.Instance.Vnnlib)},{o.Result},{o.Seconds.ToString("F3", CultureInfo.InvariantCulture)}\n";
 
     /// <summary>A markdown table row block describing this summary.</summary>
     public string Markdown(string title, string command)

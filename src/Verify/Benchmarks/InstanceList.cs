@@ -10,7 +10,7 @@ public static class InstanceList
     {
         if (!File.Exists(csvPath)) throw new VerifyException($"instance list not found: {csvPath}");
         var dir = root ?? Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
-        var benchmark = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(csvPath))) ?? "";
+        var benchmark = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root ?? Path.GetDirectoryName(Path.GetFullPath(csvPath))!))) ?? "";
         var list = new List<BenchmarkInstance>();
         int lineNo = 0;
         foreach (var raw in File.ReadLines(csvPath))

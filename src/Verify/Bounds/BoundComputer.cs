@@ -77,48 +77,63 @@ public static class BoundComputer
     }
 
     /// <summary>
-    /// Flat indices of node i's elements whose bounds matter to a consumer's relaxation (in any batch entry), or
-    /// null when none do.
+    /// Which of node i's elements have bounds that matter to a consumer's relaxation, per batch entry ([batch, n]
+    /// bool), or null when none do.
     /// </summary>
     static Tensor? InexactNeurons(ComputationGraph graph, int i, IntervalBounds bounds)
     {
         var consumers = graph.Consumers[i].Select(c => graph.Nodes[c]).Where(c => c.Op.NeedsInputBounds).ToList();
         if (consumers.Count == 0) return null;
+        long batch = bounds.Lower.shape[0];
         Tensor? mask = null;
         foreach (var c in consumers)
         {
             var m = c.Inputs.Length == 1 ? c.Op.Inexact(bounds) : null;
-            if (m is null) return torch.arange(graph.Nodes[i].Numel, device: bounds.Lower.device);
-            var any = m.reshape(m.shape[0], -1).any(0);
-            mask = mask is null ? any : mask.logical_or(any);
+            if (m is null) return torch.ones(batch, graph.Nodes[i].Numel, dtype: ScalarType.Bool, device: bounds.Lower.device);
+            var flat = m.reshape(batch, -1);
+            mask = mask is null ? flat : mask.logical_or(flat);
         }
-        var idx = mask!.nonzero().reshape(-1);
-        return idx.shape[0] == 0 ? null : idx;
+        return mask!.any().item<bool>() ? mask : null;
     }
 
     /// <summary>
-    /// Node i's bounds with the <paramref name="selected"/> elements (flat indices) tightened by CROWN, in chunks of
-    /// specifications.
+    /// Node i's bounds with the <paramref name="selected"/> elements ([batch, n] mask) tightened by CROWN, in chunks of
+    /// specifications. When the entries' selections overlap little, each entry bounds only its own elements;
+    /// otherwise all entries share the union (cheaper per specification).
     /// </summary>
     static IntervalBounds CrownNodeBounds(ComputationGraph graph, int i, IntervalBounds[] best, Tensor selected, int maxSpecs)
     {
         var node = graph.Nodes[i];
-        long n = node.Numel, batch = best[0].Lower.shape[0], count = selected.shape[0];
+        long n = node.Numel, batch = best[0].Lower.shape[0];
         var like = best[0].Lower;
+        var union = selected.any(0);
+        long unionCount = union.sum().item<long>();
+        long perEntry = selected.sum(1).max().item<long>();
+        Tensor idx, valid;
+        if (batch > 1 && perEntry * 3 < unionCount * 2)
+        {
+            idx = selected.to_type(ScalarType.Float32).topk((int)perEntry, 1).indexes;
+            valid = selected.gather(1, idx);
+        }
+        else
+        {
+            idx = union.nonzero().reshape(1, -1);
+            valid = torch.ones(1, unionCount, dtype: ScalarType.Bool, device: like.device);
+        }
+        long entries = idx.shape[0], count = idx.shape[1];
         var boundsView = best.Select(b => (IntervalBounds?)b).ToArray();
         var lowers = new List<Tensor>();
         var uppers = new List<Tensor>();
         long chunk = Math.Max(1, maxSpecs / 2);
         for (long s = 0; s < count; s += chunk)
         {
-            long m = Math.Min(chunk, count - s);
-            var rows = torch.zeros(m, n, dtype: like.dtype, device: like.device);
-            rows.index_put_(torch.ones(m, dtype: like.dtype, device: like.device),
-                torch.arange(m, device: like.device), selected.narrow(0, s, m));
-            var spec = torch.cat(new[] { rows, -rows });
-            // Batch dimension 1: the coefficients broadcast against the batch at the first nonlinear node.
-            var a = spec.reshape(new[] { 2 * m }.Concat(node.Shape).ToArray()).unsqueeze(0);
             using var chunkScope = torch.NewDisposeScope();
+            long m = Math.Min(chunk, count - s);
+            // One-hot rows: +e_k for the lower bound of element k, -e_k for its upper bound.
+            var cols = idx.narrow(1, s, m).unsqueeze(2);
+            var rows = torch.zeros(entries, m, n, dtype: like.dtype, device: like.device)
+                .scatter_(2, cols, torch.ones(entries, m, 1, dtype: like.dtype, device: like.device));
+            var a = torch.cat(new[] { rows, -rows }, 1).reshape(new[] { entries, 2 * m }.Concat(node.Shape).ToArray());
             var lb = BackwardPass.Lower(graph, i, a, null, boundsView);
             lowers.Add(lb[.., ..(int)m].MoveToOuterDisposeScope());
             uppers.Add((-lb[.., (int)m..]).MoveToOuterDisposeScope());
@@ -127,9 +142,12 @@ public static class BoundComputer
         var ibp = best[i];
         var flatLower = ibp.Lower.reshape(batch, n);
         var flatUpper = ibp.Upper.reshape(batch, n);
-        var idx = selected.unsqueeze(0).expand(batch, count);
-        var lower = flatLower.scatter(1, idx, torch.maximum(flatLower.gather(1, idx), torch.cat(lowers, 1)));
-        var upper = flatUpper.scatter(1, idx, torch.minimum(flatUpper.gather(1, idx), torch.cat(uppers, 1)));
+        var at = idx.expand(batch, count);
+        var ok = valid.expand(batch, count);
+        var oldLower = flatLower.gather(1, at);
+        var oldUpper = flatUpper.gather(1, at);
+        var lower = flatLower.scatter(1, at, torch.where(ok, torch.maximum(oldLower, torch.cat(lowers, 1)), oldLower));
+        var upper = flatUpper.scatter(1, at, torch.where(ok, torch.minimum(oldUpper, torch.cat(uppers, 1)), oldUpper));
         return new IntervalBounds(lower.reshape(shape), upper.reshape(shape));
     }
 }

@@ -8,7 +8,8 @@ namespace Verify.Branching;
 
 /// <summary>
 /// Branch and bound by splitting the input box, for low-dimensional inputs: every pending (box, disjunct) domain is
-/// bounded in one batched CROWN / alpha-CROWN pass; refuted domains are dropped, the rest are halved along the input
+/// bounded in one batched pass (forward linear intermediate bounds, cheap for few inputs; CROWN / alpha-CROWN for the
+/// property); refuted domains are dropped, the rest are halved along the input
 /// dimension with the largest |coefficient|·width in the bound, and candidate points (box centres and the corners
 /// minimising the linear bound) are tested for counterexamples.
 /// </summary>
@@ -29,7 +30,6 @@ public static class InputSplitBab
         var hi = spec.Upper.index_select(0, caseIdx);
         long domains = 0;
         int steps = 0;
-        var intermediate = new BoundOptions(BoundMethod.Crown, BoundMethod.Crown);
         while (flat.shape[0] > 0)
         {
             if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
@@ -42,7 +42,8 @@ public static class InputSplitBab
             var bHi = hi.narrow(0, 0, b);
             var bFlat = flat.narrow(0, 0, b);
             var (c, bias, mask) = spec.AtomsOf(bFlat);
-            var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(bLo, bHi), intermediate);
+            var bounds = ForwardPass.Intermediate(graph, new IntervalBounds(bLo, bHi), out var influence);
+            if (Environment.GetEnvironmentVariable("INTER") == "crown") bounds = BoundComputer.Intermediate(graph, new IntervalBounds(bLo, bHi), new BoundOptions());
             var capture = new Dictionary<int, Tensor>();
             Tensor lb;
             using (torch.no_grad())
@@ -61,6 +62,8 @@ public static class InputSplitBab
             if (lb.isnan().any().item<bool>())
                 return new BabResult(BabStatus.Unknown, null, domains, steps, "a bound pass produced NaN");
             var refuted = Refuted(lb, mask);
+            if (Environment.GetEnvironmentVariable("VERIFY_TRACE") == "1")
+                Console.Error.WriteLine($"step {steps}: pending {n}, batch {b}, refuted {refuted.sum().item<long>()}, worst bound {lb.min().to_type(ScalarType.Float64).item<double>():G4}");
             var keep = refuted.logical_not().nonzero().reshape(-1);
             var inputA = capture[0].reshape(b, c.shape[1], -1);
             if (keep.shape[0] > 0)
@@ -82,7 +85,9 @@ public static class InputSplitBab
                 var width = kHi - kLo;
                 if (width.amax(1).min().to_type(ScalarType.Float64).item<double>() <= 1e-12)
                     return new BabResult(BabStatus.Unknown, null, domains, steps, "a point-sized domain could not be decided");
-                var score = width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
+                var score = Environment.GetEnvironmentVariable("SPLIT") == "width" ? width / (spec.Upper - spec.Lower).index_select(0, spec.CaseOf(kFlat)).clamp_min(1e-12)
+                    : Environment.GetEnvironmentVariable("SPLIT") == "coef" ? width * (kA.abs() * kMask.unsqueeze(2)).sum(1)
+                    : influence.index_select(0, keep) + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
                 var dim = score.argmax(1, keepdim: true);
                 var mid = (kLo.gather(1, dim) + kHi.gather(1, dim)) / 2;
                 var leftHi = kHi.scatter(1, dim, mid);

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using Verify.Attack;
+using Verify.Bounds;
+using Verify.Branching;
+using Verify.Verification;
+
+namespace Verify.Cli.Commands;
+
+/// <summary>The options of the verification pipeline shared by `check` and `bench`, turned into one <see cref="VerifierOptions"/>.</summary>
+public sealed class VerifierOptionsBinder
+{
+    readonly CommonOptions common = new();
+
+    /// <summary>--method.</summary>
+    public Option<string> Method { get; } = new("--method")
+    {
+        Description = "ibp, crown, alpha-crown (incomplete), bab (alpha-CROWN then branch and bound) or auto (attack, IBP, CROWN, alpha-CROWN, branch and bound)",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    /// <summary>--no-attack.</summary>
+    public Option<bool> NoAttack { get; } = new("--no-attack") { Description = "Skip the PGD counterexample search" };
+
+    /// <summary>--alpha-iterations.</summary>
+    public Option<int> AlphaIterations { get; } = new("--alpha-iterations") { Description = "Adam steps of alpha-CROWN on the whole property", DefaultValueFactory = _ => 50 };
+
+    /// <summary>--alpha-lr.</summary>
+    public Option<double> AlphaRate { get; } = new("--alpha-lr") { Description = "Learning rate of alpha", DefaultValueFactory = _ => 0.1 };
+
+    /// <summary>--bab-batch.</summary>
+    public Option<int> BabBatch { get; } = new("--bab-batch") { Description = "Branch-and-bound domains bounded per batched step", DefaultValueFactory = _ => 1024 };
+
+    /// <summary>--bab-iterations.</summary>
+    public Option<int> BabIterations { get; } = new("--bab-iterations") { Description = "alpha/beta Adam steps per branch-and-bound step (0: plain CROWN)", DefaultValueFactory = _ => 8 };
+
+    /// <summary>--bab-max-domains.</summary>
+    public Option<int> BabMaxDomains { get; } = new("--bab-max-domains") { Description = "Memory cap: give up (unknown) beyond this many pending domains", DefaultValueFactory = _ => 400_000 };
+
+    /// <summary>--input-split-max.</summary>
+    public Option<int> InputSplitMax { get; } = new("--input-split-max") { Description = "Split inputs (not ReLUs) when the network has at most this many inputs", DefaultValueFactory = _ => 16 };
+
+    /// <summary>Creates the options with their accepted values.</summary>
+    public VerifierOptionsBinder() => Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax })
+            command.Options.Add(o);
+        common.AddTo(command);
+    }
+
+    /// <summary>The options for a run with the given time limit.</summary>
+    public VerifierOptions Bind(ParseResult parse, double timeoutSeconds)
+    {
+        int Positive(Option<int> o, int min = 1)
+        {
+            var v = parse.GetValue(o);
+            if (v < min) throw new VerifyException($"{o.Name} must be at least {min}");
+            return v;
+        }
+        var alphaRate = parse.GetValue(AlphaRate);
+        if (!(alphaRate > 0)) throw new VerifyException("--alpha-lr must be positive");
+        return new VerifierOptions(
+            MethodOf(parse.GetValue(Method)!), timeoutSeconds, common.DeviceOf(parse), common.DTypeOf(parse),
+            parse.GetValue(NoAttack) ? null : new AttackOptions(),
+            Optimization: new OptimizationOptions(Iterations: Positive(AlphaIterations, 0), AlphaRate: alphaRate, StallIterations: 8),
+            Bab: new BabOptions(BatchSize: Positive(BabBatch), MaxDomains: Positive(BabMaxDomains),
+                Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3)),
+            InputSplitMaxInputs: Positive(InputSplitMax, 0));
+    }
+
+    /// <summary>The method choice named on the command line.</summary>
+    public static MethodChoice MethodOf(string name) => name switch
+    {
+        "ibp" => MethodChoice.Ibp,
+        "crown" => MethodChoice.Crown,
+        "alpha-crown" => MethodChoice.AlphaCrown,
+        "bab" => MethodChoice.Bab,
+        _ => MethodChoice.Auto,
+    };
+}
