@@ -12,7 +12,7 @@ namespace Verify.Solvers;
 /// </summary>
 public static class MipEncoding
 {
-    /// <summary>Minimum of c·y + offset over the box (y the flattened output), within a time limit.</summary>
+    /// <summary>Minimum of c·y + offset over the box (y the flattened output), solved to zero gap within a time limit.</summary>
     public static MipResult Minimize(ComputationGraph graph, double[] lower, double[] upper, double[] c, double offset,
         double timeLimitSeconds = 60)
     {
@@ -22,8 +22,8 @@ public static class MipEncoding
         using var model = new LinearModel("SCIP");
         var encoder = new NetworkEncoder(model, g, lower, upper, bounds, 0, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
         model.SetObjective(encoder.Columns(g.OutputIndex), c, offset);
-        model.Solver.SetTimeLimit(Math.Max(1, (long)(timeLimitSeconds * 1000)));
-        var status = model.Solver.Solve();
+        using var parameters = ScipSettings.Apply(model, timeLimitSeconds);
+        var status = model.Solver.Solve(parameters);
         bool found = status is Google.OrTools.LinearSolver.Solver.ResultStatus.OPTIMAL or Google.OrTools.LinearSolver.Solver.ResultStatus.FEASIBLE;
         if (!found) return new MipResult(double.PositiveInfinity, double.NegativeInfinity, false, null);
         var x = encoder.Columns(0).Select(model.Value).ToArray();
