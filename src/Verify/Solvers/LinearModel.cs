@@ -58,18 +58,21 @@ internal sealed class LinearModel : IDisposable
     /// <summary>Upper bound of a column.</summary>
     public double ColumnUpper(int column) => columnUpper[column];
 
-    /// <summary>Adds the row lower &lt;= Σ coefficients[k]·x[columns[k]] &lt;= upper (columns distinct, zeros skipped).</summary>
+    /// <summary>Adds the row lower &lt;= Σ coefficients[k]·x[columns[k]] &lt;= upper (repeated columns add up, zeros are skipped).</summary>
     public void AddRow(double lower, double upper, IReadOnlyList<int> columns, IReadOnlyList<double> coefficients)
     {
-        var ct = Solver.MakeConstraint(lower, upper, "");
-        var cols = new List<int>(columns.Count);
-        var coefs = new List<double>(columns.Count);
+        var merged = new Dictionary<int, double>(columns.Count);
         for (int k = 0; k < columns.Count; k++)
+            merged[columns[k]] = merged.GetValueOrDefault(columns[k]) + coefficients[k];
+        var ct = Solver.MakeConstraint(lower, upper, "");
+        var cols = new List<int>(merged.Count);
+        var coefs = new List<double>(merged.Count);
+        foreach (var (j, a) in merged)
         {
-            if (coefficients[k] == 0) continue;
-            ct.SetCoefficient(variables[columns[k]], coefficients[k]);
-            cols.Add(columns[k]);
-            coefs.Add(coefficients[k]);
+            if (a == 0) continue;
+            ct.SetCoefficient(variables[j], a);
+            cols.Add(j);
+            coefs.Add(a);
         }
         constraints.Add(ct);
         rows.Add(new Row(cols.ToArray(), coefs.ToArray(), lower, upper));

@@ -11,11 +11,16 @@ internal static class ScipSettings
     /// </summary>
     public const int MaxRootCutRounds = 5;
 
-    /// <summary>Applies the time limit and SCIP parameters to a model's solver and returns the solve parameters.</summary>
-    public static MPSolverParameters Apply(LinearModel model, double timeLimitSeconds)
+    /// <summary>
+    /// Applies the time limit and SCIP parameters to a model's solver and returns the solve parameters. With
+    /// <paramref name="stopAtObjective"/>, SCIP stops as soon as it has a solution with that objective or lower.
+    /// </summary>
+    public static MPSolverParameters Apply(LinearModel model, double timeLimitSeconds, double? stopAtObjective = null)
     {
         model.Solver.SetTimeLimit(Math.Max(1, (long)Math.Ceiling(timeLimitSeconds * 1000)));
-        if (!model.Solver.SetSolverSpecificParametersAsString($"separating/maxroundsroot = {MaxRootCutRounds}\n"))
+        var settings = $"separating/maxroundsroot = {MaxRootCutRounds}\n";
+        if (stopAtObjective is { } stop) settings += FormattableString.Invariant($"limits/primal = {stop:R}\n");
+        if (!model.Solver.SetSolverSpecificParametersAsString(settings))
             throw new InvalidOperationException("SCIP rejected its parameters");
         var parameters = new MPSolverParameters();
         parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0);
