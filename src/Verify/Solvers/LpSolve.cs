@@ -17,7 +17,8 @@ internal static class LpSolve
         if (!(timeLimitSeconds > 0)) return (double.NegativeInfinity, false);
         model.Solver.SetTimeLimit(Math.Max(1, (long)Math.Ceiling(timeLimitSeconds * 1000)));
         using var parameters = new MPSolverParameters();
-        // Without presolve GLOP keeps its basis between solves that change only the objective.
+        // Without presolve GLOP can keep its basis between solves that change only the objective (slightly faster
+        // on MNIST-sized relaxations, whose stable neurons the encoder already leaves out).
         if (backend == LpBackend.Glop)
             parameters.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
         var status = model.Solver.Solve(parameters);

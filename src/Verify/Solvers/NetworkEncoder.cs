@@ -102,8 +102,17 @@ internal sealed class NetworkEncoder
         var (matrices, offset) = AffineExtraction.Of(node, node.Inputs.Select(j => graph.Nodes[j].Shape).ToArray());
         var result = new int[offset.Length];
         var row = new Dictionary<int, double>();
+        // An element read only by ReLUs that are off on its whole range is never used: it gets a column but no row.
+        bool onlyFeedsReLUs = node.Index != graph.OutputIndex && graph.Consumers[node.Index].All(c => graph.Nodes[c].Op is Relu);
         for (int o = 0; o < offset.Length; o++)
         {
+            double lo = NodeBoundArrays.Loosen(lower[node.Index][o], -1, slack);
+            double hi = NodeBoundArrays.Loosen(upper[node.Index][o], 1, slack);
+            if (onlyFeedsReLUs && hi <= 0)
+            {
+                result[o] = model.AddColumn(lo, hi);
+                continue;
+            }
             row.Clear();
             for (int k = 0; k < matrices.Length; k++)
             {
@@ -118,8 +127,7 @@ internal sealed class NetworkEncoder
                 result[o] = row.Keys.Single();
                 continue;
             }
-            int v = model.AddColumn(NodeBoundArrays.Loosen(lower[node.Index][o], -1, slack),
-                NodeBoundArrays.Loosen(upper[node.Index][o], 1, slack));
+            int v = model.AddColumn(lo, hi);
             row[v] = 1;
             model.AddRow(offset[o], offset[o], row.Keys.ToArray(), row.Values.ToArray());
             result[o] = v;
