@@ -136,6 +136,16 @@ public class LpRelaxationTests
         }
     }
 
+    [Test]
+    public void TighteningWithoutTimeLeavesTheBoundsUnchanged()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, _, lo, hi, crown) = Setup("mlp 5-12-10-8-2", 2);
+        var tight = LpRelaxation.TightenIntermediate(g, lo, hi, crown, 0);
+        for (int i = 0; i <= g.OutputIndex; i++)
+            Assert.That((tight[i].Lower == crown[i].Lower).all().item<bool>() && (tight[i].Upper == crown[i].Upper).all().item<bool>(), Is.True);
+    }
+
     [TestCase("mlp 6-16-9-3", 4)]
     [TestCase("conv", 9)]
     public void PdlpBoundIsSoundAndCloseToGlop(string kind, int seed)
