@@ -1,0 +1,12 @@
+namespace Verify.Solvers;
+
+/// <summary>
+/// How a <see cref="NetworkEncoder"/> encodes one unstable neuron y = max(z, slope·z) (0 &lt;= slope &lt; 1,
+/// l &lt; 0 &lt; u): exactly with a binary (MIP) or by its convex hull (LP). Stable neurons are always exact.
+/// </summary>
+internal interface IActivationEncoding
+{
+    /// <summary>Adds the neuron's output column and constraints for the pre-activation column <paramref name="z"/>
+    /// with (already loosened) bounds l &lt; 0 &lt; u, and returns the output column.</summary>
+    int EncodeUnstable(LinearModel model, int z, double l, double u, double slope);
+}
