@@ -39,13 +39,24 @@ public sealed class VerifierOptionsBinder
     /// <summary>--input-split-max.</summary>
     public Option<int> InputSplitMax { get; } = new("--input-split-max") { Description = "Split inputs (not ReLUs) when the network has at most this many inputs", DefaultValueFactory = _ => 16 };
 
+    /// <summary>--input-split-bounds.</summary>
+    public Option<string> InputSplitBounds { get; } = new("--input-split-bounds")
+    {
+        Description = "Intermediate bounds of input splitting: forward (forward linear bounds) or crown (tightened by backward CROWN)",
+        DefaultValueFactory = _ => "crown",
+    };
+
     /// <summary>Creates the options with their accepted values.</summary>
-    public VerifierOptionsBinder() => Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
+    public VerifierOptionsBinder()
+    {
+        Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
+        InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
+    }
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -66,7 +77,8 @@ public sealed class VerifierOptionsBinder
             parse.GetValue(NoAttack) ? null : new AttackOptions(),
             Optimization: new OptimizationOptions(Iterations: Positive(AlphaIterations, 0), AlphaRate: alphaRate, StallIterations: 8),
             Bab: new BabOptions(BatchSize: Positive(BabBatch), MaxDomains: Positive(BabMaxDomains),
-                Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3)),
+                Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3),
+                InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0));
     }
 

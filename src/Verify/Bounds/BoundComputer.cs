@@ -28,10 +28,15 @@ public static class BoundComputer
         {
             var n = graph.Nodes[i];
             best[i] = n.Op.Interval(n.Inputs.Select(j => best[j]).ToArray());
+            // Refined first, so that neurons a refinement already makes stable are not re-bounded; and after, so that
+            // the result is never looser than the refinement.
+            if (refine is not null) best[i] = refine(i, best[i]);
             if (options.IntermediateMethod != BoundMethod.Ibp && NeedsRelaxation(graph, i)
                 && InexactNeurons(graph, i, best[i]) is { } selected)
+            {
                 best[i] = CrownNodeBounds(graph, i, best, selected, options.MaxSpecsPerPass);
-            if (refine is not null) best[i] = refine(i, best[i]);
+                if (refine is not null) best[i] = refine(i, best[i]);
+            }
         }
         return best;
     }

@@ -7,11 +7,13 @@ namespace Verify.Branching;
 /// <param name="MaxDomains">Memory cap: the search gives up (unknown) when more domains than this are pending.</param>
 /// <param name="Optimization">alpha/beta optimisation per step (few iterations: it runs for every batch).</param>
 /// <param name="RecomputeIntermediate">ReLU splitting: recompute intermediate bounds by CROWN with the splits (tighter, slower) instead of only clamping the parent's.</param>
+/// <param name="InputSplitCrownIntermediate">Input splitting: tighten the forward linear intermediate bounds by backward CROWN (fewer domains, costlier steps).</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
     int MaxDomains = 400_000,
     OptimizationOptions? Optimization = null,
-    bool RecomputeIntermediate = false)
+    bool RecomputeIntermediate = false,
+    bool InputSplitCrownIntermediate = true)
 {
     /// <summary>Optimisation used per step (default: 8 iterations, or plain CROWN when 0).</summary>
     public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 8, StallIterations: 3);

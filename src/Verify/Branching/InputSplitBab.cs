@@ -8,9 +8,9 @@ namespace Verify.Branching;
 
 /// <summary>
 /// Branch and bound by splitting the input box, for low-dimensional inputs: every pending (box, disjunct) domain is
-/// bounded in one batched pass (forward linear intermediate bounds, cheap for few inputs; CROWN / alpha-CROWN for the
-/// property); refuted domains are dropped, the rest are halved along the input
-/// dimension with the largest |coefficient|·width in the bound, and candidate points (box centres and the corners
+/// bounded in one batched pass (forward linear intermediate bounds, cheap for few inputs, optionally tightened by
+/// CROWN; CROWN / alpha-CROWN for the property); refuted domains are dropped, the rest are halved along the input
+/// dimension with the largest smear (Σ over inexact neurons of |coefficient|·width, as in ReluVal), and candidate points (box centres and the corners
 /// minimising the linear bound) are tested for counterexamples.
 /// </summary>
 public static class InputSplitBab
@@ -42,8 +42,13 @@ public static class InputSplitBab
             var bHi = hi.narrow(0, 0, b);
             var bFlat = flat.narrow(0, 0, b);
             var (c, bias, mask) = spec.AtomsOf(bFlat);
-            var bounds = ForwardPass.Intermediate(graph, new IntervalBounds(bLo, bHi), out var influence);
-            if (Environment.GetEnvironmentVariable("INTER") == "crown") bounds = BoundComputer.Intermediate(graph, new IntervalBounds(bLo, bHi), new BoundOptions());
+            var box = new IntervalBounds(bLo, bHi);
+            var bounds = ForwardPass.Intermediate(graph, box, out var influence);
+            if (options.InputSplitCrownIntermediate)
+            {
+                var forward = bounds;
+                bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), (i, ib) => ib.Intersect(forward[i]));
+            }
             var capture = new Dictionary<int, Tensor>();
             Tensor lb;
             using (torch.no_grad())
@@ -85,9 +90,8 @@ public static class InputSplitBab
                 var width = kHi - kLo;
                 if (width.amax(1).min().to_type(ScalarType.Float64).item<double>() <= 1e-12)
                     return new BabResult(BabStatus.Unknown, null, domains, steps, "a point-sized domain could not be decided");
-                var score = Environment.GetEnvironmentVariable("SPLIT") == "width" ? width / (spec.Upper - spec.Lower).index_select(0, spec.CaseOf(kFlat)).clamp_min(1e-12)
-                    : Environment.GetEnvironmentVariable("SPLIT") == "coef" ? width * (kA.abs() * kMask.unsqueeze(2)).sum(1)
-                    : influence.index_select(0, keep) + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
+                // Smear: the dimension that moves the inexact neurons most; the bound's own sensitivity breaks ties.
+                var score = influence.index_select(0, keep) + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
                 var dim = score.argmax(1, keepdim: true);
                 var mid = (kLo.gather(1, dim) + kHi.gather(1, dim)) / 2;
                 var leftHi = kHi.scatter(1, dim, mid);
