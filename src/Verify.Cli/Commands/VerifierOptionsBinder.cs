@@ -14,7 +14,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>--method.</summary>
     public Option<string> Method { get; } = new("--method")
     {
-        Description = "ibp, crown, alpha-crown (incomplete), bab (alpha-CROWN then branch and bound) or auto (attack, IBP, CROWN, alpha-CROWN, branch and bound)",
+        Description = "ibp, crown, alpha-crown (incomplete), bab (alpha-CROWN then branch and bound), mip (exact, small networks) or auto (attack, IBP, CROWN, alpha-CROWN, branch and bound)",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -46,17 +46,24 @@ public sealed class VerifierOptionsBinder
         DefaultValueFactory = _ => "crown",
     };
 
+    /// <summary>--lp-tighten.</summary>
+    public Option<double> LpTighten { get; } = new("--lp-tighten")
+    {
+        Description = "Seconds for tightening unstable neurons' bounds by LP (OR-Tools GLOP) before alpha-CROWN and ReLU branching (0: off)",
+        DefaultValueFactory = _ => 0,
+    };
+
     /// <summary>Creates the options with their accepted values.</summary>
     public VerifierOptionsBinder()
     {
-        Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "auto");
+        Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "mip", "auto");
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
     }
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -79,7 +86,8 @@ public sealed class VerifierOptionsBinder
             Bab: new BabOptions(BatchSize: Positive(BabBatch), MaxDomains: Positive(BabMaxDomains),
                 Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3),
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
-            InputSplitMaxInputs: Positive(InputSplitMax, 0));
+            InputSplitMaxInputs: Positive(InputSplitMax, 0),
+            LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)));
     }
 
     /// <summary>The method choice named on the command line.</summary>
@@ -89,6 +97,7 @@ public sealed class VerifierOptionsBinder
         "crown" => MethodChoice.Crown,
         "alpha-crown" => MethodChoice.AlphaCrown,
         "bab" => MethodChoice.Bab,
+        "mip" => MethodChoice.Mip,
         _ => MethodChoice.Auto,
     };
 }

@@ -75,7 +75,7 @@ public static class BoundComputer
     }
 
     /// <summary>False when the node is a single affine map of the input box (IBP is then already exact).</summary>
-    static bool NeedsRelaxation(ComputationGraph graph, int i)
+    internal static bool NeedsRelaxation(ComputationGraph graph, int i)
     {
         var n = graph.Nodes[i];
         return !(n.Inputs.Length == 1 && n.Inputs[0] == 0);
@@ -85,7 +85,7 @@ public static class BoundComputer
     /// Which of node i's elements have bounds that matter to a consumer's relaxation, per batch entry ([batch, n]
     /// bool), or null when none do.
     /// </summary>
-    static Tensor? InexactNeurons(ComputationGraph graph, int i, IntervalBounds bounds)
+    internal static Tensor? InexactNeurons(ComputationGraph graph, int i, IntervalBounds bounds)
     {
         var consumers = graph.Consumers[i].Select(c => graph.Nodes[c]).Where(c => c.Op.NeedsInputBounds).ToList();
         if (consumers.Count == 0) return null;

@@ -25,17 +25,29 @@ public static class OptimizedBound
         OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
         Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default)
     {
-        long batch = c.shape[0], specs = c.shape[1];
-        var a = c.reshape(new[] { batch, specs }.Concat(graph.OutputShape).ToArray());
+        var a = c.reshape(new[] { c.shape[0], c.shape[1] }.Concat(graph.OutputShape).ToArray());
+        return Lower(graph, graph.OutputIndex, a, bias, bounds, options, splits, done, capture, cancel);
+    }
+
+    /// <summary>
+    /// Best lower bounds [batch, specs] of A·v(<paramref name="start"/>) + bias with <paramref name="a"/>
+    /// [batch (or 1), specs, ...shape(start)], optimising the alphas of the nonlinear nodes below
+    /// <paramref name="start"/>; otherwise as <see cref="SpecLower"/>.
+    /// </summary>
+    public static Tensor Lower(ComputationGraph graph, int start, Tensor a, Tensor? bias, IntervalBounds[] bounds,
+        OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
+        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default)
+    {
+        long batch = bounds[0].Lower.shape[0], specs = a.shape[1];
         var view = bounds.Select(b => b.Lower is null ? (IntervalBounds?)null : b).ToArray();
         var p = new RelaxationParameters();
         if (capture is not null) p.Capture = new Dictionary<int, Tensor>();
         var entries = new List<(Tensor, double, double, double)>();
         var betas = new List<(int Node, Tensor Beta, Tensor Sign)>();
-        var ancestors = graph.AncestorsOf(graph.OutputIndex);
+        var ancestors = graph.AncestorsOf(start);
         foreach (var n in graph.Nodes)
         {
-            if (!ancestors[n.Index] || n.Op is not ActivationOperator act) continue;
+            if (n.Index >= start || !ancestors[n.Index] || n.Op is not ActivationOperator act) continue;
             var ib = bounds[n.Inputs[0]];
             var init = act.InitialAlpha(ib.Lower, ib.Upper).detach().unsqueeze(1);
             var alpha = init.expand(new[] { batch, specs }.Concat(n.Shape).ToArray()).clone().requires_grad_(true);
@@ -44,7 +56,7 @@ public static class OptimizedBound
             if (splits is not null && splits.TryGetValue(n.Index, out var sign))
             {
                 var beta = torch.zeros(new[] { batch, specs }.Concat(graph.Nodes[n.Inputs[0]].Shape).ToArray(),
-                    dtype: c.dtype, device: c.device).requires_grad_(true);
+                    dtype: a.dtype, device: a.device).requires_grad_(true);
                 betas.Add((n.Index, beta, sign.unsqueeze(1)));
                 entries.Add((beta, options.BetaRate, 0.0, double.PositiveInfinity));
             }
@@ -59,7 +71,7 @@ public static class OptimizedBound
             using var scope = torch.NewDisposeScope();
             foreach (var (node, beta, sign) in betas) p.InputOffset[node] = -(beta * sign);
             if (p.Capture is not null) p.Capture.Clear();
-            var lb = BackwardPass.Lower(graph, graph.OutputIndex, a, bias, view, p);
+            var lb = BackwardPass.Lower(graph, start, a, bias, view, p);
             var detached = lb.detach();
             var improved = best is null ? detached : torch.fmax(best, detached);
             double sum = improved.nan_to_num(0, 0, 0).sum().to_type(ScalarType.Float64).item<double>();

@@ -39,5 +39,5 @@ public sealed class OnnxAttributes
 
     /// <summary>A user error about this node.</summary>
     public VerifyException Error(string message) =>
-        new($"node '{node.Name}' ({node.OpType}): {message}");
+        new($"node '{(string.IsNullOrEmpty(node.Name) ? (node.Output.Count > 0 ? node.Output[0] : "?") : node.Name)}' ({node.OpType}): {message}");
 }

@@ -84,6 +84,8 @@ public static class OnnxConverters
         {
             var w = Float(cw2.Tensor);
             if (w.dim() != 2) throw n.Error("MatMul with a constant operand of rank other than 2 is not supported");
+            // W·x for a vector x (numpy semantics for a 1-D right operand) is the affine map of its only axis.
+            if (x2.Shape.Length == 1) return One(n.Add(new Linear(w.contiguous(), null), x2));
             return One(n.Add(new LeftLinear(w.contiguous(), null), x2));
         }
         throw n.Error("MatMul of two values that both depend on the input is not supported (it is not linear)");

@@ -48,8 +48,9 @@ public static class Verifier
                 attackSeconds = sw.Elapsed.TotalSeconds;
                 if (cex is not null) return Result(Verdict.Violated, cex, null);
             }
+            if (options.Method == MethodChoice.Mip) return RunMip(graph, property, runner, deadline, cancel, Result);
             var box = new IntervalBounds(spec.Lower, spec.Upper);
-            IntervalBounds[]? crownBounds = null;
+            IntervalBounds[]? crownBounds = null, rootBounds = null;
             MethodBounds? last = null;
             foreach (var method in MethodsOf(options.Method))
             {
@@ -64,11 +65,15 @@ public static class Verifier
                 else
                 {
                     crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, BoundMethod.Crown, options.MaxSpecsPerPass));
-                    atoms = method == BoundMethod.Crown
-                        ? BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown)
-                        : torch.fmax(last?.AtomLower ?? torch.full_like(spec.Bias, double.NegativeInfinity),
-                            OptimizedBound.SpecLower(g, crownBounds, spec.C, spec.Bias, options.AlphaOptions,
+                    if (method == BoundMethod.Crown)
+                        atoms = BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown);
+                    else
+                    {
+                        rootBounds ??= RootBounds(g, spec, crownBounds, options, deadline);
+                        atoms = torch.fmax(last?.AtomLower ?? torch.full_like(spec.Bias, double.NegativeInfinity),
+                            OptimizedBound.SpecLower(g, rootBounds, spec.C, spec.Bias, options.AlphaOptions,
                                 done: best => AllRefuted(spec, best), cancel: cancel));
+                    }
                 }
                 last = Summarise(method, spec, atoms, sw.Elapsed.TotalSeconds);
                 methods.Add(last);
@@ -76,13 +81,13 @@ public static class Verifier
                     return Result(Verdict.Unknown, null, $"{last.Method} produced NaN bounds");
                 if (last.Proved) return Result(Verdict.Holds, null, null);
             }
-            if (options.Method is MethodChoice.Bab or MethodChoice.Auto && last is not null && crownBounds is not null)
+            if (options.Method is MethodChoice.Bab or MethodChoice.Auto && last is not null && rootBounds is not null)
             {
                 var open = OpenDisjuncts(spec, last);
                 bool inputSplit = g.InputSize <= options.InputSplitMaxInputs;
                 bab = inputSplit
                     ? InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, cancel)
-                    : ReluSplitBab.Run(g, spec, crownBounds, open, options.BabOptions, Confirm, deadline, cancel);
+                    : ReluSplitBab.Run(g, spec, rootBounds, open, options.BabOptions, Confirm, deadline, cancel);
                 return bab.Status switch
                 {
                     BabStatus.Proved => Result(Verdict.Holds, null, null),
@@ -103,6 +108,44 @@ public static class Verifier
             if (Environment.GetEnvironmentVariable("VERIFY_DEBUG") == "1") Console.Error.WriteLine(e);
             return Result(Verdict.Unknown, null, $"internal error: {FirstLine(e.Message)}");
         }
+    }
+
+    /// <summary>
+    /// The intermediate bounds of every case's box for alpha-CROWN and branch and bound: CROWN's, optimised by
+    /// alpha-CROWN and tightened by LP when asked (and time allows).
+    /// </summary>
+    static IntervalBounds[] RootBounds(ComputationGraph g, SpecBatch spec, IntervalBounds[] crown, VerifierOptions options, DateTime deadline)
+    {
+        var bounds = crown;
+        if (options.OptimizeIntermediate)
+        {
+            var until = DateTime.UtcNow.AddSeconds(Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds / 4));
+            bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass, until);
+        }
+        if (options.LpTightenSeconds <= 0) return bounds;
+        var budget = Math.Min(options.LpTightenSeconds, (deadline - DateTime.UtcNow).TotalSeconds / 2);
+        var lo = spec.Lower.to(ScalarType.Float64).cpu();
+        var hi = spec.Upper.to(ScalarType.Float64).cpu();
+        for (int c = 0; c < spec.Cases && budget > 0; c++)
+        {
+            var started = DateTime.UtcNow;
+            bounds = Solvers.LpRelaxation.TightenIntermediate(g, lo[c].data<double>().ToArray(), hi[c].data<double>().ToArray(),
+                bounds, budget / (spec.Cases - c), new Solvers.LpOptions(BatchIndex: c));
+            budget -= (DateTime.UtcNow - started).TotalSeconds;
+        }
+        return bounds;
+    }
+
+    /// <summary>The exact MIP check; a violating point counts only once ONNX Runtime confirms it.</summary>
+    static VerificationResult RunMip(ComputationGraph graph, VnnProperty property, OnnxRuntimeRunner? runner, DateTime deadline,
+        CancellationToken cancel, Func<Verdict, Counterexample?, string?, VerificationResult> result)
+    {
+        var mip = Solvers.MipVerifier.Check(graph, property, Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds), cancel);
+        if (mip.Verdict != Verdict.Violated) return result(mip.Verdict, null, mip.Reason);
+        var cex = runner is null || mip.Input is null ? null : CounterexampleChecker.Confirm(runner, property, mip.Case, mip.Input);
+        return cex is null
+            ? result(Verdict.Unknown, null, "the MIP's counterexample was not confirmed by ONNX Runtime")
+            : result(Verdict.Violated, cex, null);
     }
 
     /// <summary>Lower bounds of every disjunct's margin by one method, with CROWN or IBP intermediate bounds.</summary>

@@ -18,6 +18,8 @@ public enum MethodChoice
     Bab,
     /// <summary>IBP, CROWN, alpha-CROWN, then the suited branch and bound.</summary>
     Auto,
+    /// <summary>The exact MIP (SCIP): complete for small piecewise-linear networks.</summary>
+    Mip,
 }
 
 /// <summary>Options of one <see cref="Verifier"/> run.</summary>
@@ -30,6 +32,8 @@ public enum MethodChoice
 /// <param name="Optimization">alpha-CROWN options of the whole-property bound.</param>
 /// <param name="Bab">Branch-and-bound options.</param>
 /// <param name="InputSplitMaxInputs">Inputs up to this many are split (input branching); larger ones split ReLUs.</param>
+/// <param name="OptimizeIntermediate">Optimise the intermediate bounds of the root by alpha-CROWN before the property's bound and branch and bound.</param>
+/// <param name="LpTightenSeconds">Time for tightening the intermediate bounds of unstable neurons by LP (OR-Tools GLOP) before alpha-CROWN and ReLU branching; 0 turns it off.</param>
 public sealed record VerifierOptions(
     MethodChoice Method,
     double TimeoutSeconds,
@@ -39,7 +43,9 @@ public sealed record VerifierOptions(
     int MaxSpecsPerPass = 4096,
     OptimizationOptions? Optimization = null,
     BabOptions? Bab = null,
-    int InputSplitMaxInputs = 16)
+    int InputSplitMaxInputs = 16,
+    bool OptimizeIntermediate = true,
+    double LpTightenSeconds = 0)
 {
     /// <summary>CPU, float32, auto method, 60 s, default attack.</summary>
     public static VerifierOptions Default { get; } =
@@ -47,6 +53,9 @@ public sealed record VerifierOptions(
 
     /// <summary>The alpha-CROWN options in effect.</summary>
     public OptimizationOptions AlphaOptions => Optimization ?? new OptimizationOptions(Iterations: 50, StallIterations: 8);
+
+    /// <summary>The alpha-CROWN options of intermediate bounds (fewer steps than the property's).</summary>
+    public OptimizationOptions IntermediateOptimization => AlphaOptions with { Iterations = Math.Min(AlphaOptions.Iterations, 20), StallIterations = 4 };
 
     /// <summary>The branch-and-bound options in effect.</summary>
     public BabOptions BabOptions => Bab ?? new BabOptions();
