@@ -32,7 +32,10 @@ public static class CheckCommand
                 var specPath = parse.GetValue(spec)!;
                 var graph = Inputs.Model(modelPath);
                 var property = Inputs.Property(specPath, graph);
-                var options = engine.Bind(parse, seconds);
+                // The limit counts from the start of the process (start-up and loading included), with a little
+                // left for writing the reports.
+                var used = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds;
+                var options = engine.Bind(parse, Math.Max(0.05, seconds - used - 0.1));
                 using var runner = new OnnxRuntimeRunner(modelPath);
                 var outcome = Verifier.Check(graph, runner, property, options);
                 var summary = NetworkSummary.Of(graph);

@@ -15,10 +15,10 @@ public static class BoundComputer
     /// with CROWN for the inputs of nonlinear operators when the intermediate method is CROWN. Only the neurons whose
     /// relaxation is inexact under the IBP bound (e.g. unstable ReLUs) are re-bounded by CROWN.
     /// <paramref name="refine"/>, when given, may tighten each node's bounds (split constraints, solver bounds) before
-    /// they are used further; it must return sound bounds.
+    /// they are used further; it must return sound bounds. Cancellation throws <see cref="OperationCanceledException"/>.
     /// </summary>
     public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options,
-        Func<int, IntervalBounds, IntervalBounds>? refine = null)
+        Func<int, IntervalBounds, IntervalBounds>? refine = null, CancellationToken cancel = default)
     {
         var best = new IntervalBounds[graph.Nodes.Count];
         long batch = box.Lower.shape[0];
@@ -26,6 +26,7 @@ public static class BoundComputer
             box.Upper.reshape(ComputationGraph.Batched(batch, graph.InputShape)));
         for (int i = 1; i <= graph.OutputIndex; i++)
         {
+            cancel.ThrowIfCancellationRequested();
             var n = graph.Nodes[i];
             best[i] = n.Op.Interval(n.Inputs.Select(j => best[j]).ToArray());
             // Refined first, so that neurons a refinement already makes stable are not re-bounded; and after, so that

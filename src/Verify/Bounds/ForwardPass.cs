@@ -26,7 +26,7 @@ public static class ForwardPass
     /// relaxation is inexact of |its linear coefficient on the dimension|·the dimension's width (ReluVal's smear).
     /// </summary>
     public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, out Tensor influence,
-        Func<int, IntervalBounds, IntervalBounds>? refine = null)
+        Func<int, IntervalBounds, IntervalBounds>? refine = null, CancellationToken cancel = default)
     {
         long batch = box.Lower.shape[0], d = graph.InputSize;
         var lo = box.Lower.reshape(batch, d);
@@ -43,6 +43,7 @@ public static class ForwardPass
         var smear = torch.zeros(batch, d, dtype: lo.dtype, device: lo.device);
         for (int i = 1; i <= graph.OutputIndex; i++)
         {
+            cancel.ThrowIfCancellationRequested();
             using var scope = torch.NewDisposeScope();
             var n = graph.Nodes[i];
             var ibp = n.Op.Interval(n.Inputs.Select(j => bounds[j]).ToArray());

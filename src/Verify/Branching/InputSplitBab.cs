@@ -43,11 +43,20 @@ public static class InputSplitBab
             var bFlat = flat.narrow(0, 0, b);
             var (c, bias, mask) = spec.AtomsOf(bFlat);
             var box = new IntervalBounds(bLo, bHi);
-            var bounds = ForwardPass.Intermediate(graph, box, out var influence);
-            if (options.InputSplitCrownIntermediate)
+            IntervalBounds[] bounds;
+            Tensor influence;
+            try
             {
-                var forward = bounds;
-                bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), (i, ib) => ib.Intersect(forward[i]));
+                bounds = ForwardPass.Intermediate(graph, box, out influence, cancel: cancel);
+                if (options.InputSplitCrownIntermediate)
+                {
+                    var forward = bounds;
+                    bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), (i, ib) => ib.Intersect(forward[i]), cancel);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
             }
             var capture = new Dictionary<int, Tensor>();
             Tensor lb;

@@ -68,7 +68,14 @@ public static class ReluSplitBab
             if (options.RecomputeIntermediate)
             {
                 var box = new IntervalBounds(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx));
-                bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), Clamp);
+                try
+                {
+                    bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), Clamp, cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                    return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
+                }
             }
             else
             {

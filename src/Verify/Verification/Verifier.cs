@@ -84,10 +84,24 @@ public static class Verifier
             if (options.Method is MethodChoice.Bab or MethodChoice.Auto && last is not null && rootBounds is not null)
             {
                 var open = OpenDisjuncts(spec, last);
+                // A longer attack before the search: cheap next to branch and bound, and it ends it when it succeeds.
+                if (options.Attack is { } first)
+                {
+                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                    cts.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.001, (deadline - DateTime.UtcNow).TotalSeconds / 10)));
+                    var strong = first with { Steps = first.Steps * 3, Restarts = first.Restarts * 4, Seed = first.Seed + 1 };
+                    var sw = Stopwatch.StartNew();
+                    var cex = ConfirmCandidates(runner, property, PgdAttack.Run(g, spec, strong, cts.Token), ref reason);
+                    attackSeconds += sw.Elapsed.TotalSeconds;
+                    if (cex is not null) return Result(Verdict.Violated, cex, null);
+                }
                 bool inputSplit = g.InputSize <= options.InputSplitMaxInputs;
+                // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                stop.CancelAfter(Remaining(deadline));
                 bab = inputSplit
-                    ? InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, cancel)
-                    : ReluSplitBab.Run(g, spec, rootBounds, open, options.BabOptions, Confirm, deadline, cancel);
+                    ? InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, stop.Token)
+                    : ReluSplitBab.Run(g, spec, rootBounds, open, options.BabOptions, Confirm, deadline, stop.Token);
                 return bab.Status switch
                 {
                     BabStatus.Proved => Result(Verdict.Holds, null, null),
@@ -102,6 +116,10 @@ public static class Verifier
         catch (VerifyException)
         {
             throw;
+        }
+        catch (OperationCanceledException) when (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+        {
+            return Result(Verdict.Timeout, null, "time limit reached");
         }
         catch (Exception e)
         {
