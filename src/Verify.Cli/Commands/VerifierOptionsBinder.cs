@@ -31,7 +31,7 @@ public sealed class VerifierOptionsBinder
     public Option<int> BabBatch { get; } = new("--bab-batch") { Description = "Branch-and-bound domains bounded per batched step", DefaultValueFactory = _ => 1024 };
 
     /// <summary>--bab-iterations.</summary>
-    public Option<int> BabIterations { get; } = new("--bab-iterations") { Description = "alpha/beta Adam steps per branch-and-bound step (0: plain CROWN)", DefaultValueFactory = _ => 8 };
+    public Option<int> BabIterations { get; } = new("--bab-iterations") { Description = "alpha/beta Adam steps per branch-and-bound step (0: plain CROWN)", DefaultValueFactory = _ => 20 };
 
     /// <summary>--bab-max-domains.</summary>
     public Option<int> BabMaxDomains { get; } = new("--bab-max-domains") { Description = "Memory cap: give up (unknown) beyond this many pending domains", DefaultValueFactory = _ => 400_000 };
@@ -53,6 +53,12 @@ public sealed class VerifierOptionsBinder
         DefaultValueFactory = _ => 0,
     };
 
+    /// <summary>--bab-recompute-bounds.</summary>
+    public Option<bool> BabRecompute { get; } = new("--bab-recompute-bounds")
+    {
+        Description = "ReLU splitting: recompute every domain's intermediate bounds by CROWN with its splits (tighter, slower)",
+    };
+
     /// <summary>Creates the options with their accepted values.</summary>
     public VerifierOptionsBinder()
     {
@@ -63,7 +69,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -85,6 +91,7 @@ public sealed class VerifierOptionsBinder
             Optimization: new OptimizationOptions(Iterations: Positive(AlphaIterations, 0), AlphaRate: alphaRate, StallIterations: 8),
             Bab: new BabOptions(BatchSize: Positive(BabBatch), MaxDomains: Positive(BabMaxDomains),
                 Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3),
+                RecomputeIntermediate: parse.GetValue(BabRecompute),
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
             LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)));

@@ -15,6 +15,6 @@ public sealed record BabOptions(
     bool RecomputeIntermediate = false,
     bool InputSplitCrownIntermediate = true)
 {
-    /// <summary>Optimisation used per step (default: 8 iterations, or plain CROWN when 0).</summary>
-    public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 8, StallIterations: 3);
+    /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>
+    public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 20, StallIterations: 3);
 }
