@@ -29,7 +29,7 @@ public static class ConsoleReport
 
         if (result.Bounds.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("lower bound of each disjunct's margin (> 0 proves it unreachable)");
+            var table = new Table().Border(TableBorder.Rounded).Title("margin lower bounds (> 0 refutes the disjunct)");
             table.AddColumn("case");
             table.AddColumn("disjunct");
             foreach (var b in result.Bounds) table.AddColumn(new TableColumn(b.Method.ToUpperInvariant()).RightAligned());
