@@ -1,6 +1,7 @@
 using Verify.Bounds;
 using Verify.Graph;
 using Verify.Operators;
+using Verify.Solvers;
 using Verify.Verification;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +13,8 @@ namespace Verify.Branching;
 /// with a sign for every ReLU (+1 active, -1 inactive, 0 free), stored as one int8 row; intermediate bounds come from
 /// the root's, clamped by the splits (or recomputed by CROWN with them); the final bound optimises alpha and the
 /// split multipliers beta jointly. The worst-bounded domains are expanded first; the neuron to split is chosen by
-/// the BaBSR intercept score.
+/// the BaBSR intercept score. A domain with every ReLU split or stable is decided exactly by SCIP
+/// (<see cref="LeafDecision"/>), which makes the search complete.
 /// </summary>
 public static class ReluSplitBab
 {
@@ -34,6 +36,7 @@ public static class ReluSplitBab
         var flat = torch.tensor(flatDisjuncts, device: device);
         var signs = torch.zeros(flat.shape[0], total, dtype: ScalarType.Int8, device: device);
         var parentLb = torch.full(flat.shape[0], double.NegativeInfinity, dtype: spec.Lower.dtype, device: device);
+        using var leaves = new LeafDecision(graph, spec, relus, offsets);
         long domains = 0;
         int steps = 0;
         while (flat.shape[0] > 0)
@@ -113,8 +116,29 @@ public static class ReluSplitBab
                 }
                 var score = Scores(relus, bounds, capture, mask, keep);
                 var (best, bestIdx) = score.max(1);
-                if ((best < 0).any().item<bool>())
-                    return new BabResult(BabStatus.Unknown, null, domains, steps, "a domain with every ReLU split could not be decided");
+                var leaf = best < 0;
+                if (leaf.any().item<bool>())
+                {
+                    // Every ReLU of these domains is split or stable: decide them exactly, split only the others.
+                    foreach (var row in leaf.nonzero().reshape(-1).cpu().data<long>().ToArray())
+                    {
+                        long flatIndex = kFlat[row].item<long>();
+                        var (outcome, x) = leaves.Decide(flatIndex, kSigns[row].cpu().data<sbyte>().ToArray(), deadline, cancel);
+                        if (outcome == MipVerifier.Outcome.Refuted) continue;
+                        if (outcome == MipVerifier.Outcome.TimedOut)
+                            return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
+                        if (outcome == MipVerifier.Outcome.Reached && confirm((int)(flatIndex / spec.Disjuncts), x!) is { } leafCex)
+                            return new BabResult(BabStatus.Violated, leafCex, domains, steps, null);
+                        return new BabResult(BabStatus.Unknown, null, domains, steps, outcome == MipVerifier.Outcome.Reached
+                            ? "the exact solution of a domain with every ReLU split was not confirmed by ONNX Runtime"
+                            : "a domain with every ReLU split could not be decided");
+                    }
+                    var open = leaf.logical_not().nonzero().reshape(-1);
+                    keep = keep.index_select(0, open);
+                    kFlat = kFlat.index_select(0, open);
+                    kSigns = kSigns.index_select(0, open);
+                    bestIdx = bestIdx.index_select(0, open);
+                }
                 var plus = kSigns.clone();
                 var minus = kSigns.clone();
                 var col = bestIdx.unsqueeze(1);

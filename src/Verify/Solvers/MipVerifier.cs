@@ -87,14 +87,22 @@ public static class MipVerifier
         return unknown is null ? Done(Verdict.Holds, null) : Done(Verdict.Unknown, unknown);
     }
 
-    enum Outcome { Refuted, Reached, Unconfirmed, TimedOut, Failed }
+    /// <summary>How one exact decision ended: no input reaches the conjunction, an input does (confirmed by the
+    /// float64 forward pass), the solver's point misses it in the forward pass, time ran out, or the solver failed.</summary>
+    internal enum Outcome { Refuted, Reached, Unconfirmed, TimedOut, Failed }
 
-    /// <summary>Whether some input of the box reaches the conjunction: min t, t &gt;= C_k·y - D_k, t &lt;= 0.</summary>
-    static (Outcome, double[]?) Decide(ComputationGraph g, InputBox box, IntervalBounds[] bounds, int batchIndex,
-        OutputConjunction conjunction, double tLower, double seconds, CancellationToken cancellation)
+    /// <summary>
+    /// Whether some input of the box reaches the conjunction: min t, t &gt;= C_k·y - D_k, t &lt;= 0.
+    /// <paramref name="constrain"/>, when given, may tighten node bounds of the encoder before it encodes any node
+    /// (sign constraints of a branch-and-bound domain).
+    /// </summary>
+    internal static (Outcome, double[]?) Decide(ComputationGraph g, InputBox box, IntervalBounds[] bounds, int batchIndex,
+        OutputConjunction conjunction, double tLower, double seconds, CancellationToken cancellation,
+        Action<NetworkEncoder>? constrain = null)
     {
         using var model = new LinearModel("SCIP");
         var encoder = new NetworkEncoder(model, g, box.Lower, box.Upper, bounds, batchIndex, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
+        constrain?.Invoke(encoder);
         var y = encoder.Columns(g.OutputIndex);
         int t = model.AddColumn(double.IsFinite(tLower) ? NodeBoundArrays.Loosen(tLower, -1, NodeBoundArrays.DefaultSlack) : double.NegativeInfinity, 0);
         for (int k = 0; k < conjunction.Atoms; k++)

@@ -114,12 +114,17 @@ internal sealed class NetworkEncoder
                 continue;
             }
             row.Clear();
+            // SCIP crashes (SIGSEGV) on NaN coefficients: a network with non-finite parameters is a user error.
+            if (!double.IsFinite(offset[o])) throw NonFinite(node);
             for (int k = 0; k < matrices.Length; k++)
             {
                 var m = matrices[k];
                 var input = columns[node.Inputs[k]];
                 for (int j = 0; j < input.Length; j++)
+                {
+                    if (!double.IsFinite(m[o, j])) throw NonFinite(node);
                     if (m[o, j] != 0) row[input[j]] = row.GetValueOrDefault(input[j]) - m[o, j];
+                }
             }
             // A plain copy (reshape, transpose, padding-free selection) reuses its source column.
             if (offset[o] == 0 && row.Count == 1 && row.Values.Single() == -1)
@@ -134,6 +139,9 @@ internal sealed class NetworkEncoder
         }
         return result;
     }
+
+    static VerifyException NonFinite(Node node) =>
+        new($"node {node.Name} ({node.Op.OpType}) has a NaN or infinite parameter: the solver cannot encode it");
 
     int[] EncodeActivation(Node node, double slope)
     {
