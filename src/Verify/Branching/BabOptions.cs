@@ -7,12 +7,14 @@ namespace Verify.Branching;
 /// <param name="MaxDomains">Memory cap: the search gives up (unknown) when more domains than this are pending.</param>
 /// <param name="Optimization">alpha/beta optimisation per step (few iterations: it runs for every batch).</param>
 /// <param name="RecomputeIntermediate">ReLU splitting: recompute intermediate bounds by CROWN with the splits (tighter, slower) instead of only clamping the parent's.</param>
+/// <param name="ExactLeafUnstable">ReLU splitting: a domain with at most this many unstable ReLUs left is decided exactly by SCIP instead of being split further.</param>
 /// <param name="InputSplitCrownIntermediate">Input splitting: tighten the forward linear intermediate bounds by backward CROWN (fewer domains, costlier steps).</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
     int MaxDomains = 400_000,
     OptimizationOptions? Optimization = null,
     bool RecomputeIntermediate = false,
+    int ExactLeafUnstable = 6,
     bool InputSplitCrownIntermediate = true)
 {
     /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>

@@ -11,6 +11,28 @@ namespace Verify.Branching;
 public static class CandidateCheck
 {
     /// <summary>
+    /// A few signed-gradient steps from <paramref name="points"/> [n, inputs] on the violation of each point's
+    /// disjunct, projected onto the boxes [lower, upper] ([n, inputs]): the attack continued inside branch-and-bound
+    /// domains, so that a domain's counterexample is found before it is split to the bottom.
+    /// </summary>
+    public static Tensor Refine(Graph.ComputationGraph graph, SpecBatch spec, Tensor points, Tensor flatDisjunct,
+        Tensor lower, Tensor upper, int steps = 8)
+    {
+        var x = points.detach();
+        var width = upper - lower;
+        for (int t = 0; t < steps; t++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var xv = x.detach().requires_grad_(true);
+            var v = spec.Violation(graph.Forward(xv).reshape(xv.shape[0], -1), flatDisjunct);
+            var grad = torch.autograd.grad(new[] { v.sum() }, new[] { xv })[0];
+            double size = 0.25 * (1.0 - (double)t / steps) + 0.02;
+            x = torch.minimum(torch.maximum(xv.detach() - size * width * grad.sign(), lower), upper).MoveToOuterDisposeScope();
+        }
+        return x;
+    }
+
+    /// <summary>
     /// The first confirmed counterexample among points [n, inputs] paired with flat disjunct indices [n], trying at most
     /// <paramref name="maxConfirmations"/> points that look unsafe under our forward pass, most violating first.
     /// </summary>

@@ -92,8 +92,9 @@ public static class InputSplitBab
                 var worst = kLb.argmax(1);
                 var worstA = kA.gather(1, worst.reshape(-1, 1, 1).expand(-1, 1, kA.shape[2])).squeeze(1);
                 var corner = torch.where(worstA > 0, kLo, kHi);
-                var points = torch.cat(new[] { (kLo + kHi) / 2, corner });
-                var pointFlat = torch.cat(new[] { kFlat, kFlat });
+                var refined = CandidateCheck.Refine(graph, spec, corner, kFlat, kLo, kHi);
+                var points = torch.cat(new[] { (kLo + kHi) / 2, corner, refined });
+                var pointFlat = torch.cat(new[] { kFlat, kFlat, kFlat });
                 if (CandidateCheck.Find(graph, spec, points, pointFlat, confirm) is { } cex)
                     return new BabResult(BabStatus.Violated, cex, domains, steps, null);
                 var width = kHi - kLo;

@@ -111,15 +111,18 @@ public static class ReluSplitBab
                     var worst = masked.index_select(0, keep).argmax(1);
                     var worstA = kA.gather(1, worst.reshape(-1, 1, 1).expand(-1, 1, kA.shape[2])).squeeze(1);
                     var corner = torch.where(worstA > 0, kLo, kHi);
-                    if (CandidateCheck.Find(graph, spec, corner, kFlat, confirm) is { } cex)
+                    var refined = CandidateCheck.Refine(graph, spec, corner, kFlat, kLo, kHi);
+                    if (CandidateCheck.Find(graph, spec, torch.cat(new[] { corner, refined }), torch.cat(new[] { kFlat, kFlat }), confirm) is { } cex)
                         return new BabResult(BabStatus.Violated, cex, domains, steps, null);
                 }
                 var score = Scores(relus, bounds, capture, mask, keep);
                 var (best, bestIdx) = score.max(1);
-                var leaf = best < 0;
+                // Leaves: every ReLU split or stable, or so few unstable ones left that SCIP is cheaper than splitting.
+                var unstableLeft = (score >= 0).sum(1);
+                var leaf = (best < 0).logical_or(unstableLeft <= options.ExactLeafUnstable);
                 if (leaf.any().item<bool>())
                 {
-                    // Every ReLU of these domains is split or stable: decide them exactly, split only the others.
+                    // Decide these exactly (binaries only for the unstable neurons left), split only the others.
                     foreach (var row in leaf.nonzero().reshape(-1).cpu().data<long>().ToArray())
                     {
                         long flatIndex = kFlat[row].item<long>();

@@ -92,13 +92,24 @@ public sealed class SpecBatch
     }
 
     /// <summary>
-    /// The atoms of the given disjuncts (flat indices case·Disjuncts + disjunct, [n]): coefficients [n, atoms, outputs],
-    /// margin offsets [n, atoms] and which atoms are real [n, atoms].
+    /// The atoms of the given disjuncts (flat indices case·Disjuncts + disjunct, [n]) for branch and bound:
+    /// coefficients [n, atoms + 1, outputs], margin offsets [n, atoms + 1] and which rows are real [n, atoms + 1]. The
+    /// extra row is the mean of a disjunct's atoms (real when it has two or more): a lower bound of the mean is one
+    /// of the largest margin, so it refutes conjunctions whose atoms are only jointly unreachable.
     /// </summary>
-    public (Tensor C, Tensor Bias, Tensor Mask) AtomsOf(Tensor flatDisjunct) => (
-        C.reshape(Cases * Disjuncts, Atoms, -1).index_select(0, flatDisjunct),
-        Bias.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct),
-        AtomMask.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct));
+    public (Tensor C, Tensor Bias, Tensor Mask) AtomsOf(Tensor flatDisjunct)
+    {
+        var c = C.reshape(Cases * Disjuncts, Atoms, -1).index_select(0, flatDisjunct);
+        var bias = Bias.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct);
+        var mask = AtomMask.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct);
+        var weight = mask.to_type(c.dtype);
+        var count = weight.sum(1, keepdim: true);
+        var share = weight / count.clamp_min(1);
+        var meanC = (c * share.unsqueeze(2)).sum(1, keepdim: true);
+        var meanBias = (bias * share).sum(1, keepdim: true);
+        var meanMask = count >= 2;
+        return (torch.cat(new[] { c, meanC }, 1), torch.cat(new[] { bias, meanBias }, 1), torch.cat(new[] { mask, meanMask }, 1));
+    }
 
     /// <summary>The case of each flat disjunct index.</summary>
     public Tensor CaseOf(Tensor flatDisjunct) => torch.div(flatDisjunct, Disjuncts, rounding_mode: RoundingMode.floor).to_type(ScalarType.Int64);
