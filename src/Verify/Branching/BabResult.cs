@@ -20,3 +20,17 @@ public enum BabStatus
 /// <param name="Steps">Batched bound passes.</param>
 /// <param name="Reason">Why it ended unknown, or null.</param>
 public sealed record BabResult(BabStatus Status, Verification.Counterexample? Counterexample, long Domains, int Steps, string? Reason);
+
+/// <summary>The limits every branch-and-bound loop checks before a step.</summary>
+public static class BabLimits
+{
+    /// <summary>The result that ends the search now (time out, too many pending domains), or null to go on.</summary>
+    public static BabResult? Check(long pending, BabOptions options, DateTime deadline, CancellationToken cancel, long domains, int steps)
+    {
+        if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+            return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
+        if (pending > options.MaxDomains)
+            return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");
+        return null;
+    }
+}

@@ -11,6 +11,18 @@ namespace Verify.Branching;
 public static class CandidateCheck
 {
     /// <summary>
+    /// The corner of each box [lower, upper] ([n, inputs]) that minimises the linear lower bound of the hardest atom:
+    /// <paramref name="inputA"/> [n, atoms, inputs] are the bound's input coefficients, <paramref name="atomLower"/>
+    /// [n, atoms] its values (masked atoms at -inf).
+    /// </summary>
+    public static Tensor WorstCorner(Tensor inputA, Tensor atomLower, Tensor lower, Tensor upper)
+    {
+        var worst = atomLower.argmax(1);
+        var a = inputA.gather(1, worst.reshape(-1, 1, 1).expand(-1, 1, inputA.shape[2])).squeeze(1);
+        return torch.where(a > 0, lower, upper);
+    }
+
+    /// <summary>
     /// A few signed-gradient steps from <paramref name="points"/> [n, inputs] on the violation of each point's
     /// disjunct, projected onto the boxes [lower, upper] ([n, inputs]): the attack continued inside branch-and-bound
     /// domains, so that a domain's counterexample is found before it is split to the bottom.

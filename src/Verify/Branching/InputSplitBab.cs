@@ -32,10 +32,7 @@ public static class InputSplitBab
         int steps = 0;
         while (flat.shape[0] > 0)
         {
-            if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
-                return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
-            if (flat.shape[0] > options.MaxDomains)
-                return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");
+            if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
             var bLo = lo.narrow(0, 0, b);
@@ -89,9 +86,7 @@ public static class InputSplitBab
                 var kMask = mask.index_select(0, keep);
                 var kLb = lb.index_select(0, keep).masked_fill(kMask.logical_not(), double.NegativeInfinity);
                 // Candidates: the centre, and the corner minimising the linear bound of the hardest atom.
-                var worst = kLb.argmax(1);
-                var worstA = kA.gather(1, worst.reshape(-1, 1, 1).expand(-1, 1, kA.shape[2])).squeeze(1);
-                var corner = torch.where(worstA > 0, kLo, kHi);
+                var corner = CandidateCheck.WorstCorner(kA, kLb, kLo, kHi);
                 var refined = CandidateCheck.Refine(graph, spec, corner, kFlat, kLo, kHi);
                 var points = torch.cat(new[] { (kLo + kHi) / 2, corner, refined });
                 var pointFlat = torch.cat(new[] { kFlat, kFlat, kFlat });

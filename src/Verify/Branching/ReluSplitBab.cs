@@ -41,10 +41,7 @@ public static class ReluSplitBab
         int steps = 0;
         while (flat.shape[0] > 0)
         {
-            if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
-                return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
-            if (flat.shape[0] > options.MaxDomains)
-                return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");
+            if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
             // Worst bound first.
@@ -108,9 +105,7 @@ public static class ReluSplitBab
                 if (capture.TryGetValue(0, out var inputA))
                 {
                     var kA = inputA.reshape(b, c.shape[1], -1).index_select(0, keep);
-                    var worst = masked.index_select(0, keep).argmax(1);
-                    var worstA = kA.gather(1, worst.reshape(-1, 1, 1).expand(-1, 1, kA.shape[2])).squeeze(1);
-                    var corner = torch.where(worstA > 0, kLo, kHi);
+                    var corner = CandidateCheck.WorstCorner(kA, masked.index_select(0, keep), kLo, kHi);
                     var refined = CandidateCheck.Refine(graph, spec, corner, kFlat, kLo, kHi);
                     if (CandidateCheck.Find(graph, spec, torch.cat(new[] { corner, refined }), torch.cat(new[] { kFlat, kFlat }), confirm) is { } cex)
                         return new BabResult(BabStatus.Violated, cex, domains, steps, null);
