@@ -59,9 +59,10 @@ public static class OnnxConverters
     static OnnxValue[] Gemm(OnnxNodeContext n)
     {
         var a = n.Attributes;
-        if (a.Int("transA", 0) != 0) throw n.Error("Gemm with transA=1 on the network's values is not supported");
         var x = n.Variable(0);
         if (x.Shape.Length != 2) throw n.Error($"Gemm input must be 2-D, got [{string.Join(",", x.Shape)}]");
+        // transA: Gemm multiplies Aᵀ, so the value is transposed first.
+        if (a.Int("transA", 0) != 0) x = n.Add(new Transpose(new long[] { 1, 0 }), x);
         var b = Float(n.Constant(1));
         var w = a.Int("transB", 0) != 0 ? b : b.t();
         w = w * a.Float("alpha", 1.0);

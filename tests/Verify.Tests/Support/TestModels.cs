@@ -11,7 +11,7 @@ namespace Verify.Tests.Support;
 public static class TestModels
 {
     /// <summary>Names of the models <see cref="Write"/> can build.</summary>
-    public static readonly string[] Names = { "cnn", "residual", "weight_first", "folded_constants" };
+    public static readonly string[] Names = { "cnn", "residual", "weight_first", "folded_constants", "gemm_trans_a" };
 
     /// <summary>Writes the named model into <paramref name="dir"/> and returns its path and its input size.</summary>
     public static (string Path, int InputSize) Write(string name, string dir, int seed = 1)
@@ -80,6 +80,17 @@ public static class TestModels
                 h = b.Node("MatMul", new[] { b.Initializer("w2", R(4, 7)), h }, "mm2");
                 h = b.Node("Reshape", new[] { h, b.Initializer("shape", torch.tensor(new long[] { 1, -1 })) }, "reshape");
                 b.Output(h, new long[] { 1, 4 });
+                inputSize = 5;
+                break;
+            }
+            case "gemm_trans_a":
+            {
+                // A column input [5, 1]: Gemm with transA multiplies its transpose [1, 5] by the weight.
+                var x = b.Input("x", new long[] { 5, 1 });
+                var h = b.Node("Gemm", new[] { x, b.Initializer("w1", R(5, 7)), b.Initializer("b1", R(7)) }, "fc1", ("transA", 1L));
+                h = b.Node("Relu", new[] { h }, "relu1");
+                h = b.Node("Gemm", new[] { h, b.Initializer("w2", R(3, 7)) }, "fc2", ("transB", 1L), ("alpha", 0.5));
+                b.Output(h, new long[] { 1, 3 });
                 inputSize = 5;
                 break;
             }
