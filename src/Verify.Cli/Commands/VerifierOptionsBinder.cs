@@ -59,9 +59,17 @@ public sealed class VerifierOptionsBinder
         Description = "ReLU splitting: recompute every domain's intermediate bounds by CROWN with its splits (tighter, slower)",
     };
 
+    /// <summary>--bab-order.</summary>
+    public Option<string> BabOrder { get; } = new("--bab-order")
+    {
+        Description = "ReLU splitting: expand the worst-bounded domains first (worst) or in creation order (fifo)",
+        DefaultValueFactory = _ => "worst",
+    };
+
     /// <summary>Creates the options with their accepted values.</summary>
     public VerifierOptionsBinder()
     {
+        BabOrder.AcceptOnlyFromAmong("worst", "fifo");
         Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "mip", "auto");
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
     }
@@ -69,7 +77,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute, BabOrder })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -92,6 +100,7 @@ public sealed class VerifierOptionsBinder
             Bab: new BabOptions(BatchSize: Positive(BabBatch), MaxDomains: Positive(BabMaxDomains),
                 Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3),
                 RecomputeIntermediate: parse.GetValue(BabRecompute),
+                WorstFirst: parse.GetValue(BabOrder) != "fifo",
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
             LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)));

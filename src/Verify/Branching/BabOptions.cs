@@ -8,6 +8,7 @@ namespace Verify.Branching;
 /// <param name="Optimization">alpha/beta optimisation per step (few iterations: it runs for every batch).</param>
 /// <param name="RecomputeIntermediate">ReLU splitting: recompute intermediate bounds by CROWN with the splits (tighter, slower) instead of only clamping the parent's.</param>
 /// <param name="ExactLeafUnstable">ReLU splitting: a domain with at most this many unstable ReLUs left is decided exactly by SCIP instead of being split further.</param>
+/// <param name="WorstFirst">ReLU splitting: expand the domains with the lowest bound first (best-first for a proof); false expands them in creation order (breadth-first).</param>
 /// <param name="InputSplitCrownIntermediate">Input splitting: tighten the forward linear intermediate bounds by backward CROWN (fewer domains, costlier steps).</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
@@ -15,6 +16,7 @@ public sealed record BabOptions(
     OptimizationOptions? Optimization = null,
     bool RecomputeIntermediate = false,
     int ExactLeafUnstable = 6,
+    bool WorstFirst = true,
     bool InputSplitCrownIntermediate = true)
 {
     /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>

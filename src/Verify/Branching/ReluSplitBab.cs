@@ -44,8 +44,8 @@ public static class ReluSplitBab
             if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
-            // Worst bound first.
-            var order = parentLb.argsort();
+            // Worst bound first, or in creation order.
+            var order = options.WorstFirst ? parentLb.argsort() : torch.arange(n, device: device);
             var pick = order.narrow(0, 0, b);
             var rest = order.narrow(0, b, n - b);
             var bFlat = flat.index_select(0, pick);
