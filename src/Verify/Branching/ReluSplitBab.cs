@@ -20,10 +20,12 @@ public static class ReluSplitBab
 {
     /// <summary>
     /// Searches the unrefuted disjuncts <paramref name="flatDisjuncts"/> (flat indices into <paramref name="spec"/>),
-    /// with <paramref name="rootBounds"/> the intermediate bounds of every case's box ([cases, ...] per node).
+    /// with <paramref name="rootBounds"/> the intermediate bounds of every case's box ([cases, ...] per node) and
+    /// <paramref name="rootLower"/>, when known, a sound lower bound of each of those disjuncts.
     /// </summary>
     public static BabResult Run(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, long[] flatDisjuncts,
-        BabOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default)
+        BabOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default,
+        double[]? rootLower = null)
     {
         using var outer = torch.NewDisposeScope();
         var device = spec.Lower.device;
@@ -35,7 +37,10 @@ public static class ReluSplitBab
         long total = offsets[^1];
         var flat = torch.tensor(flatDisjuncts, device: device);
         var signs = torch.zeros(flat.shape[0], total, dtype: ScalarType.Int8, device: device);
-        var parentLb = torch.full(flat.shape[0], double.NegativeInfinity, dtype: spec.Lower.dtype, device: device);
+        // The root domains start from the bounds already proved for them (e.g. by alpha-CROWN with more steps).
+        var parentLb = rootLower is null
+            ? torch.full(flat.shape[0], double.NegativeInfinity, dtype: spec.Lower.dtype, device: device)
+            : torch.tensor(rootLower, dtype: ScalarType.Float64).to(spec.Lower.dtype, device);
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         long domains = 0;
         int steps = 0;

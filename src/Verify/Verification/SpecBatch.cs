@@ -93,15 +93,16 @@ public sealed class SpecBatch
 
     /// <summary>
     /// The atoms of the given disjuncts (flat indices case·Disjuncts + disjunct, [n]) for branch and bound:
-    /// coefficients [n, atoms + 1, outputs], margin offsets [n, atoms + 1] and which rows are real [n, atoms + 1]. The
-    /// extra row is the mean of a disjunct's atoms (real when it has two or more): a lower bound of the mean is one
-    /// of the largest margin, so it refutes conjunctions whose atoms are only jointly unreachable.
+    /// coefficients [n, rows, outputs], margin offsets [n, rows] and which rows are real [n, rows]. When disjuncts
+    /// have several atoms, an extra row holds their mean (real when a disjunct has two or more): a lower bound of the
+    /// mean is one of the largest margin, so it refutes conjunctions whose atoms are only jointly unreachable.
     /// </summary>
     public (Tensor C, Tensor Bias, Tensor Mask) AtomsOf(Tensor flatDisjunct)
     {
         var c = C.reshape(Cases * Disjuncts, Atoms, -1).index_select(0, flatDisjunct);
         var bias = Bias.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct);
         var mask = AtomMask.reshape(Cases * Disjuncts, Atoms).index_select(0, flatDisjunct);
+        if (Atoms < 2) return (c, bias, mask);
         var weight = mask.to_type(c.dtype);
         var count = weight.sum(1, keepdim: true);
         var share = weight / count.clamp_min(1);

@@ -101,7 +101,8 @@ public static class Verifier
                 stop.CancelAfter(Remaining(deadline));
                 bab = inputSplit
                     ? InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, stop.Token)
-                    : ReluSplitBab.Run(g, spec, rootBounds, open, options.BabOptions, Confirm, deadline, stop.Token);
+                    : ReluSplitBab.Run(g, spec, rootBounds, open, options.BabOptions, Confirm, deadline, stop.Token,
+                        open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray());
                 return bab.Status switch
                 {
                     BabStatus.Proved => Result(Verdict.Holds, null, null),
