@@ -64,12 +64,8 @@ public sealed class Conv : Operator
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => Apply(inputs[0], Weight, Bias);
 
     /// <inheritdoc />
-    public override IntervalBounds Interval(IReadOnlyList<IntervalBounds> inputs)
-    {
-        var c = Apply(inputs[0].Center, Weight, Bias);
-        var r = Apply(inputs[0].Radius, Weight.abs(), null);
-        return new IntervalBounds(c - r, c + r);
-    }
+    public override IntervalBounds Interval(IReadOnlyList<IntervalBounds> inputs) =>
+        WeightedInterval.Of(inputs[0], Apply, Weight, Bias);
 
     /// <inheritdoc />
     public override BackwardResult Backward(Tensor a, BackwardContext context)

@@ -42,12 +42,8 @@ public sealed class Linear : Operator
     public override Tensor Forward(IReadOnlyList<Tensor> inputs) => nn.functional.linear(inputs[0], Weight, Bias);
 
     /// <inheritdoc />
-    public override IntervalBounds Interval(IReadOnlyList<IntervalBounds> inputs)
-    {
-        var c = nn.functional.linear(inputs[0].Center, Weight, Bias);
-        var r = nn.functional.linear(inputs[0].Radius, Weight.abs());
-        return new IntervalBounds(c - r, c + r);
-    }
+    public override IntervalBounds Interval(IReadOnlyList<IntervalBounds> inputs) =>
+        WeightedInterval.Of(inputs[0], (x, w, b) => nn.functional.linear(x, w, b), Weight, Bias);
 
     /// <inheritdoc />
     public override BackwardResult Backward(Tensor a, BackwardContext context)
