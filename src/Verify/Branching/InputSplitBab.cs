@@ -73,8 +73,6 @@ public static class InputSplitBab
             if (lb.isnan().any().item<bool>())
                 return new BabResult(BabStatus.Unknown, null, domains, steps, "a bound pass produced NaN");
             var refuted = Refuted(lb, mask);
-            if (Environment.GetEnvironmentVariable("VERIFY_TRACE") == "1")
-                Console.Error.WriteLine($"step {steps}: pending {n}, batch {b}, refuted {refuted.sum().item<long>()}, worst bound {lb.min().to_type(ScalarType.Float64).item<double>():G4}");
             var keep = refuted.logical_not().nonzero().reshape(-1);
             var inputA = capture[0].reshape(b, c.shape[1], -1);
             if (keep.shape[0] > 0)

@@ -97,8 +97,6 @@ public static class ReluSplitBab
             var masked = lb.masked_fill(mask.logical_not(), double.NegativeInfinity);
             // A sub-domain inherits its parent's bound (its region is a subset), so a short optimisation never loses it.
             var dl = torch.fmax(masked.amax(1), parentLb.index_select(0, pick));
-            if (Environment.GetEnvironmentVariable("VERIFY_TRACE") == "1")
-                Console.Error.WriteLine($"step {steps}: pending {n}, batch {b}, refuted {(dl > 0).sum().item<long>()}, worst {dl.min().to_type(ScalarType.Float64).item<double>():G4}, {DateTime.UtcNow:HH:mm:ss.fff}");
             var keep = (dl <= 0).nonzero().reshape(-1);
             if (keep.shape[0] > 0)
             {
