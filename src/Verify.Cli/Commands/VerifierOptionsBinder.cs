@@ -59,6 +59,12 @@ public sealed class VerifierOptionsBinder
         Description = "ReLU splitting: recompute every domain's intermediate bounds by CROWN with its splits (tighter, slower)",
     };
 
+    /// <summary>--bab-cold-alpha.</summary>
+    public Option<bool> BabColdAlpha { get; } = new("--bab-cold-alpha")
+    {
+        Description = "ReLU splitting: start every domain's alpha optimisation from the default slopes instead of its parent's",
+    };
+
     /// <summary>--bab-order.</summary>
     public Option<string> BabOrder { get; } = new("--bab-order")
     {
@@ -77,7 +83,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute, BabOrder })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute, BabColdAlpha, BabOrder })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -101,6 +107,7 @@ public sealed class VerifierOptionsBinder
                 Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3),
                 RecomputeIntermediate: parse.GetValue(BabRecompute),
                 WorstFirst: parse.GetValue(BabOrder) != "fifo",
+                WarmStartAlpha: !parse.GetValue(BabColdAlpha),
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
             LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)));

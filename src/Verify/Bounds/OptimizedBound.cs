@@ -20,13 +20,14 @@ public static class OptimizedBound
     /// <paramref name="done"/> says, from the best bounds, whether optimisation may stop.
     /// <paramref name="capture"/>, when given, receives the coefficients on the output of every nonlinear node at the
     /// best iterate of the last improvement (for branching heuristics).
+    /// <paramref name="warm"/>, when given, supplies starting alphas and receives each entry's alphas at its best bound.
     /// </summary>
     public static Tensor SpecLower(ComputationGraph graph, IntervalBounds[] bounds, Tensor c, Tensor bias,
         OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
-        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default)
+        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default, AlphaWarmStart? warm = null)
     {
         var a = c.reshape(new[] { c.shape[0], c.shape[1] }.Concat(graph.OutputShape).ToArray());
-        return Lower(graph, graph.OutputIndex, a, bias, bounds, options, splits, done, capture, cancel);
+        return Lower(graph, graph.OutputIndex, a, bias, bounds, options, splits, done, capture, cancel, warm);
     }
 
     /// <summary>
@@ -36,7 +37,7 @@ public static class OptimizedBound
     /// </summary>
     public static Tensor Lower(ComputationGraph graph, int start, Tensor a, Tensor? bias, IntervalBounds[] bounds,
         OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
-        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default)
+        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default, AlphaWarmStart? warm = null)
     {
         long batch = bounds[0].Lower.shape[0], specs = a.shape[1];
         var view = bounds.Select(b => b.Lower is null ? (IntervalBounds?)null : b).ToArray();
@@ -49,8 +50,11 @@ public static class OptimizedBound
         {
             if (n.Index >= start || !ancestors[n.Index] || n.Op is not ActivationOperator act) continue;
             var ib = bounds[n.Inputs[0]];
-            var init = act.InitialAlpha(ib.Lower, ib.Upper).detach().unsqueeze(1);
-            var alpha = init.expand(new[] { batch, specs }.Concat(n.Shape).ToArray()).clone().requires_grad_(true);
+            var shape = new[] { batch, specs }.Concat(n.Shape).ToArray();
+            var init = act.InitialAlpha(ib.Lower, ib.Upper).detach().unsqueeze(1).expand(shape);
+            if (warm?.Initial.TryGetValue(n.Index, out var given) == true)
+                init = torch.where(given.isnan(), init, given.to_type(a.dtype)).detach();
+            var alpha = init.expand(shape).clone().requires_grad_(true);
             p.Alpha[n.Index] = alpha;
             entries.Add((alpha, options.AlphaRate, 0.0, 1.0));
             if (splits is not null && splits.TryGetValue(n.Index, out var sign))
@@ -74,6 +78,7 @@ public static class OptimizedBound
             var lb = BackwardPass.Lower(graph, start, a, bias, view, p);
             var detached = lb.detach();
             var improved = best is null ? detached : torch.fmax(best, detached);
+            if (warm is not null) warm.Record(p.Alpha, best is null ? null : detached > best);
             double sum = improved.nan_to_num(0, 0, 0).sum().to_type(ScalarType.Float64).item<double>();
             if (capture is not null && sum > bestSum)
                 foreach (var (k, v) in p.Capture!) capture[k] = v.detach().MoveToOuterDisposeScope();

@@ -10,6 +10,7 @@ namespace Verify.Branching;
 /// <param name="ExactLeafUnstable">ReLU splitting: a domain with at most this many unstable ReLUs left is decided exactly by SCIP instead of being split further.</param>
 /// <param name="WorstFirst">ReLU splitting: expand the domains with the lowest bound first (best-first for a proof); false expands them in creation order (breadth-first).</param>
 /// <param name="InputSplitCrownIntermediate">Input splitting: tighten the forward linear intermediate bounds by backward CROWN (fewer domains, costlier steps).</param>
+/// <param name="WarmStartAlpha">ReLU splitting: each domain starts its alpha optimisation from its parent's best alphas.</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
     int MaxDomains = 400_000,
@@ -17,7 +18,8 @@ public sealed record BabOptions(
     bool RecomputeIntermediate = false,
     int ExactLeafUnstable = 6,
     bool WorstFirst = true,
-    bool InputSplitCrownIntermediate = true)
+    bool InputSplitCrownIntermediate = true,
+    bool WarmStartAlpha = true)
 {
     /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>
     public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 20, StallIterations: 3);

@@ -41,6 +41,11 @@ public static class ReluSplitBab
         var parentLb = rootLower is null
             ? torch.full(flat.shape[0], double.NegativeInfinity, dtype: spec.Lower.dtype, device: device)
             : torch.tensor(rootLower, dtype: ScalarType.Float64).to(spec.Lower.dtype, device);
+        // Each domain's alphas at its best bound, quantised to a byte (255: not yet optimised), inherited by its children.
+        long specs = spec.AtomsOf(flat.narrow(0, 0, Math.Min(1, flat.shape[0]))).C.shape[1];
+        var alphas = options.WarmStartAlpha
+            ? torch.full(new[] { flat.shape[0], specs, total }, AlphaUnset, dtype: ScalarType.Byte, device: device)
+            : null;
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         long domains = 0;
         int steps = 0;
@@ -55,6 +60,7 @@ public static class ReluSplitBab
             var rest = order.narrow(0, b, n - b);
             var bFlat = flat.index_select(0, pick);
             var bSigns = signs.index_select(0, pick);
+            var bAlphas = alphas?.index_select(0, pick);
             var caseIdx = spec.CaseOf(bFlat);
             var (c, bias, mask) = spec.AtomsOf(bFlat);
             var splits = new Dictionary<int, Tensor>();
@@ -88,8 +94,10 @@ public static class ReluSplitBab
                     : Clamp(i, new IntervalBounds(rb.Lower.index_select(0, caseIdx), rb.Upper.index_select(0, caseIdx)))).ToArray();
             }
             var capture = new Dictionary<int, Tensor>();
+            using var warm = bAlphas is null ? null : new AlphaWarmStart(Dequantise(relus, offsets, bAlphas, spec.Lower.dtype));
             var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization, splits,
-                best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel);
+                best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel, warm);
+            var bestAlphas = warm is null ? null : Quantise(relus, warm.Best, bAlphas!);
             domains += b;
             steps++;
             if (lb.isnan().any().item<bool>())
@@ -150,11 +158,17 @@ public static class ReluSplitBab
                 var newSigns = torch.cat(new[] { signs.index_select(0, rest), plus, minus });
                 var newLb = torch.cat(new[] { parentLb.index_select(0, rest), kLb, kLb });
                 Swap(ref flat, newFlat); Swap(ref signs, newSigns); Swap(ref parentLb, newLb);
+                if (alphas is not null)
+                {
+                    var kAlphas = bestAlphas!.index_select(0, keep);
+                    Swap(ref alphas, torch.cat(new[] { alphas.index_select(0, rest), kAlphas, kAlphas }));
+                }
             }
             else
             {
                 Swap(ref flat, flat.index_select(0, rest)); Swap(ref signs, signs.index_select(0, rest));
                 Swap(ref parentLb, parentLb.index_select(0, rest));
+                if (alphas is not null) Swap(ref alphas, alphas.index_select(0, rest));
             }
         }
         return new BabResult(BabStatus.Proved, null, domains, steps, null);
@@ -183,6 +197,37 @@ public static class ReluSplitBab
             parts.Add(torch.where(unstable, score, torch.full_like(score, -1)));
         }
         return torch.cat(parts, 1);
+    }
+
+    const byte AlphaUnset = 255;
+
+    /// <summary>Per ReLU node, the stored alphas [batch, specs, ...shape] in [0, 1], NaN where not yet optimised.</summary>
+    static Dictionary<int, Tensor> Dequantise(Node[] relus, long[] offsets, Tensor stored, ScalarType dtype)
+    {
+        var result = new Dictionary<int, Tensor>();
+        for (int k = 0; k < relus.Length; k++)
+        {
+            var q = stored.narrow(2, offsets[k], relus[k].Numel);
+            var value = torch.where(q == AlphaUnset, torch.tensor(double.NaN, dtype: dtype, device: q.device), q.to_type(dtype) / (AlphaUnset - 1));
+            result[relus[k].Index] = value.reshape(new[] { q.shape[0], q.shape[1] }.Concat(relus[k].Shape).ToArray());
+        }
+        return result;
+    }
+
+    /// <summary>The best alphas as bytes [batch, specs, Σ neurons]; the stored ones where a node was not optimised.</summary>
+    static Tensor Quantise(Node[] relus, IReadOnlyDictionary<int, Tensor> best, Tensor stored)
+    {
+        long batch = stored.shape[0], specs = stored.shape[1];
+        var parts = new List<Tensor>();
+        long offset = 0;
+        foreach (var r in relus)
+        {
+            parts.Add(best.TryGetValue(r.Index, out var a)
+                ? (a.reshape(batch, specs, -1).clamp(0, 1) * (AlphaUnset - 1)).round().to_type(ScalarType.Byte)
+                : stored.narrow(2, offset, r.Numel));
+            offset += r.Numel;
+        }
+        return torch.cat(parts, 2);
     }
 
     static void Swap(ref Tensor t, Tensor replacement)
