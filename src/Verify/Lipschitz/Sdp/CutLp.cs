@@ -43,6 +43,18 @@ internal sealed class CutLp : IDisposable
         Cuts++;
     }
 
+    /// <summary>Restricts the multipliers to a box (a trust region; the LP value is then no longer a lower bound).</summary>
+    public void SetBox(double[] lower, double[] upper)
+    {
+        for (int g = 0; g < lambda.Length; g++) lambda[g].SetBounds(lower[g], upper[g]);
+    }
+
+    /// <summary>Removes the box: back to λ ≥ 0, whose LP value is a lower bound.</summary>
+    public void ClearBox()
+    {
+        foreach (var v in lambda) v.SetBounds(0, double.PositiveInfinity);
+    }
+
     /// <summary>Solves the LP: its optimal ρ and group multipliers, or null when GLOP does not report an optimum.</summary>
     public (double Rho, double[] Groups)? Solve(double timeLimitSeconds)
     {

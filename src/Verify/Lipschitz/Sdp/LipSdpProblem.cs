@@ -79,16 +79,16 @@ internal sealed class LipSdpProblem
     }
 
     /// <summary>
-    /// The same problem with W_0 replaced by W_0 Q, Q the first min(n_0, n_1) right singular vectors of W_0: M is then
+    /// The same problem with W_0 replaced by W_0 Q, Q an orthonormal basis (thin QR) of the row space of W_0: M is then
     /// orthogonally similar to (reduced M) ⊕ (−ρI), so ρ and λ certify the same bound while M is smaller.
     /// </summary>
     public LipSdpProblem ReducedInput()
     {
         if (HiddenWeights.Length == 0 || HiddenWeights[0].ColumnCount <= HiddenWeights[0].RowCount) return this;
         var w0 = HiddenWeights[0];
-        var v = w0.Svd(computeVectors: true).VT.Transpose();
+        var q = w0.Transpose().QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin).Q;
         var reduced = HiddenWeights.ToArray();
-        reduced[0] = w0 * v.SubMatrix(0, v.RowCount, 0, w0.RowCount);
+        reduced[0] = w0 * q;
         return new LipSdpProblem(reduced, Last, Slopes, Form);
     }
 

@@ -10,6 +10,12 @@ namespace Verify.Lipschitz.Sdp;
 /// </summary>
 public static class LipSdpSolver
 {
+    /// <summary>Cutting-plane rounds after the descent, which give its LP lower bound (and may improve the point).</summary>
+    const int PolishRounds = 40;
+
+    /// <summary>The last vectors met by the descent that seed those rounds' cuts.</summary>
+    const int PolishCuts = 400;
+
     /// <summary>Solves LipSDP for the network (biases ignored; hidden activations ReLU, tanh or sigmoid).</summary>
     public static LipSdpResult Solve(DenseNetwork network, LipSdpOptions? options = null)
     {
@@ -29,10 +35,10 @@ public static class LipSdpSolver
         }
         else
         {
-            var outcome = FirstOrderLipSdp.Minimize(reduced, start, options, clock);
-            groups = outcome.LogGroups.Select(Math.Exp).ToArray();
-            iterations = outcome.Iterations;
-            lowerRho = RelaxationOf(reduced, outcome.Vectors, options, clock);
+            var descent = FirstOrderLipSdp.Minimize(reduced, start, options, clock);
+            var polish = CuttingPlaneLipSdp.Minimize(reduced, descent.LogGroups.Select(Math.Exp).ToArray(),
+                options with { MaxIterations = PolishRounds }, clock, descent.Vectors.TakeLast(PolishCuts));
+            (groups, lowerRho, iterations) = (polish.Groups, polish.LowerRho, descent.Iterations + polish.Iterations);
         }
         var lambda = problem.Expand(groups);
         var rho = LipSdpCertificate.Certify(problem, reduced, lambda);
@@ -46,14 +52,6 @@ public static class LipSdpSolver
             iterations, clock.Elapsed.TotalSeconds, options.Form, options.Method);
     }
 
-    /// <summary>The LP value over the supporting cuts met by the descent (a valid but possibly loose lower bound).</summary>
-    static double RelaxationOf(LipSdpProblem problem, List<Vector<double>> vectors, LipSdpOptions options, Stopwatch clock)
-    {
-        using var lp = new CutLp(problem);
-        foreach (var z in vectors) lp.Add(z);
-        double remaining = Math.Max(1, options.TimeLimitSeconds - clock.Elapsed.TotalSeconds);
-        return lp.Solve(remaining)?.Rho ?? 0;
-    }
 
     /// <summary>A network without hidden layers: ρ = ‖W‖², verified like any other certificate.</summary>
     static LipSdpResult Linear(LipSdpProblem problem, LipSdpOptions options, Stopwatch clock)
