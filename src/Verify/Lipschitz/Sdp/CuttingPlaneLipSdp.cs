@@ -14,6 +14,8 @@ internal static class CuttingPlaneLipSdp
 {
     const int CutsPerRound = 8;
     const int LowerEvery = 5;
+    /// <summary>Box log-width factor after a null step, and its floor (shrinking to nothing stalls the lower bound).</summary>
+    const double Shrink = 0.7, Floor = 1e-2;
 
     /// <summary>The outcome: best feasible ρ(λ) met and its group multipliers, the best LP lower bound, the rounds.</summary>
     public sealed record Outcome(double Rho, double[] Groups, double LowerRho, int Iterations);
@@ -77,7 +79,7 @@ internal static class CuttingPlaneLipSdp
             double value = Consider(groups);
             bool onEdge = groups.Select((g, i) => Math.Abs(Math.Log(Math.Max(g, 1e-300) / centre[i]))).Max() > 0.99 * delta;
             if (value < previous - 0.1 * (previous - rho)) { if (onEdge) delta = Math.Min(delta * 2, 8); }
-            else delta = Math.Max(delta * 0.7, 1e-6);
+            else delta = Math.Max(delta * Shrink, Floor);
             if (added == 0 && !onEdge) { UpdateLower(); break; } // feasible interior LP point: the box holds the optimum
         }
         UpdateLower();

@@ -9,7 +9,7 @@ namespace Verify.Lipschitz.Sdp;
 public sealed record LipSdpOptions(
     LipSdpForm Form = LipSdpForm.Neuron,
     LipSdpMethod Method = LipSdpMethod.FirstOrder,
-    double Tolerance = 1e-5,
+    double Tolerance = 1e-4,
     int MaxIterations = 5000,
     double TimeLimitSeconds = 60)
 {
