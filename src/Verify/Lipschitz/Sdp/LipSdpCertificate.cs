@@ -20,12 +20,14 @@ internal static class LipSdpCertificate
         if (lambda.Any(l => !(l >= 0) || !double.IsFinite(l))) return null;
         var schur = SchurBound.Compute(reduced, lambda, 1);
         if (!schur.Feasible || !double.IsFinite(schur.Rho)) return null;
-        var check = full.Dimension <= FullCheckDimension ? full : reduced;
         double rho0 = Math.Max(schur.Rho, 0);
+        // the margin is searched on the (small) input-reduced matrix, then confirmed on the full one when affordable
         for (double margin = 1e-10; margin <= 1e-4; margin *= 10)
         {
             double rho = rho0 * (1 + margin) + margin * 1e-12;
-            if (IsNegativeSemidefinite(check.Matrix(rho, lambda))) return rho;
+            if (!IsNegativeSemidefinite(reduced.Matrix(rho, lambda))) continue;
+            if (full.Dimension > FullCheckDimension || ReferenceEquals(full, reduced) || IsNegativeSemidefinite(full.Matrix(rho, lambda)))
+                return rho;
         }
         return null;
     }
