@@ -32,4 +32,13 @@ public class SdpCertificateTests
         Assert.That(r.Upper, Is.GreaterThanOrEqualTo(SampledJacobianNorm(net, 2000, 5)));
         Assert.That(MaxEigenvalue(PaperMatrix(net, r.Rho, r.Multipliers)), Is.LessThanOrEqualTo(0));
     }
+
+    [Test]
+    public void InvalidOptionsAreAClearError()
+    {
+        var net = Random(new[] { 2, 3, 1 }, 1);
+        Assert.Throws<VerifyException>(() => LipSdpSolver.Solve(net, new LipSdpOptions(Tolerance: 0)));
+        Assert.Throws<VerifyException>(() => LipSdpSolver.Solve(net, new LipSdpOptions(TimeLimitSeconds: double.NaN)));
+        Assert.Throws<VerifyException>(() => LipSdpSolver.Solve(net, new LipSdpOptions(MaxIterations: -1)));
+    }
 }

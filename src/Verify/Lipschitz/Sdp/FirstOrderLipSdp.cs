@@ -48,8 +48,8 @@ internal static class FirstOrderLipSdp
             return (top + mu * Math.Log(sum), grad, top);
         }
 
-        double scale = Evaluate(theta, 1).Rho;
-        if (!double.IsFinite(scale)) return new Outcome(double.PositiveInfinity, theta, 0, vectors);
+        double initial = Evaluate(theta, 1).Rho;
+        if (!double.IsFinite(initial)) return new Outcome(double.PositiveInfinity, theta, 0, vectors);
         for (double s = 1e-2; s >= 1e-8 && !OutOfBudget(); s *= 0.1)
         {
             double mu = s * best.Rho;

@@ -20,6 +20,8 @@ public static class LipSdpSolver
     public static LipSdpResult Solve(DenseNetwork network, LipSdpOptions? options = null)
     {
         options ??= LipSdpOptions.Default;
+        if (!(options.Tolerance > 0) || options.MaxIterations < 0 || !(options.TimeLimitSeconds >= 0))
+            throw new VerifyException($"LipSDP: tolerance must be positive and iteration/time limits non-negative (got {options})");
         var clock = Stopwatch.StartNew();
         var problem = LipSdpProblem.From(network, options.Form);
         if (problem.Hidden == 0) return Linear(problem, options, clock);
@@ -51,7 +53,6 @@ public static class LipSdpSolver
         return new LipSdpResult(upper, Math.Sqrt(Math.Max(lowerRho, 0)), rho ?? double.PositiveInfinity, lambda,
             iterations, clock.Elapsed.TotalSeconds, options.Form, options.Method);
     }
-
 
     /// <summary>A network without hidden layers: ρ = ‖W‖², verified like any other certificate.</summary>
     static LipSdpResult Linear(LipSdpProblem problem, LipSdpOptions options, Stopwatch clock)
