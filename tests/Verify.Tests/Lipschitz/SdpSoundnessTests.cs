@@ -9,7 +9,7 @@ namespace Verify.Tests.Lipschitz;
 /// <summary>LipSDP on small random networks: between sampled gradient norms and the naive bound, certified, ordered.</summary>
 public class SdpSoundnessTests
 {
-    static readonly int[][] Shapes = { new[] { 3, 6, 2 }, new[] { 4, 8, 6, 3 }, new[] { 2, 5, 7, 5, 2 }, new[] { 12, 5, 4 } };
+    static readonly int[][] Shapes = { new[] { 3, 6, 2 }, new[] { 4, 8, 6, 3 }, new[] { 2, 5, 7, 5, 2 }, new[] { 12, 5, 4 }, new[] { 16, 16, 16, 10 } };
 
     static IEnumerable<TestCaseData> Cases()
     {
