@@ -130,8 +130,10 @@ public static class LipschitzMip
         bool found = result is Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE;
         double value = found ? -objective.Value() : double.NegativeInfinity;
         if (result == Solver.ResultStatus.OPTIMAL) return new LipschitzMipResult(Math.Max(value, -objective.BestBound()), value, true);
-        double bound = -objective.BestBound();
-        // Without a finite proven bound the sum of the entries' magnitudes is still sound.
+        // SCIP's dual bound is meaningful only once it has searched (FEASIBLE); stopped earlier (NOT_SOLVED), OR-Tools
+        // reports 0. Without a proven bound the sum of the entries' magnitudes is still sound.
+        double bound = result == Solver.ResultStatus.FEASIBLE ? -objective.BestBound() : double.PositiveInfinity;
+        if (bound < value) bound = double.PositiveInfinity; // an inconsistent dual bound is not trusted
         double fallback = inputGradient.L.Zip(inputGradient.U, (l, u) => Math.Max(Math.Abs(l), Math.Abs(u))).Sum();
         double upperBound = double.IsFinite(bound) ? Math.Min(bound, fallback) : fallback;
         return new LipschitzMipResult(Math.Max(upperBound, value), value, false);

@@ -67,16 +67,14 @@ public static class SampledLowerBound
     public static Tensor GradientNorms(LipschitzNetwork net, Tensor x, double? smoothing)
     {
         var a = x;
-        Tensor? jac = null;
+        var slopes = new List<Tensor>();
         for (int k = 0; k < net.HiddenLayers; k++)
         {
             var z = a.matmul(net.Weights[k].t()) + net.Biases[k];
             var act = net.ActivationOf(k);
-            var d = act == DenseActivation.Relu && smoothing is { } t
+            slopes.Add(act == DenseActivation.Relu && smoothing is { } t
                 ? sigmoid(z / (t * z.detach().abs().mean() + 1e-9))
-                : SlopeBounds.Derivative(act, z);
-            var linear = jac is null ? net.Weights[k].unsqueeze(0) : net.Weights[k].matmul(jac);
-            jac = d.unsqueeze(2) * linear;
+                : SlopeBounds.Derivative(act, z));
             a = act switch
             {
                 DenseActivation.Relu => z.clamp_min(0),
@@ -85,8 +83,10 @@ public static class SampledLowerBound
                 _ => z,
             };
         }
-        var last = net.Weights[^1];
-        var rows = jac is null ? last.unsqueeze(0).expand(x.shape[0], -1, -1) : last.matmul(jac);
+        // Reverse mode, all outputs at once: rows [points, outputs, n_k], g_{k-1} = (s_k ⊙ g_k) W_k.
+        var rows = net.Weights[^1].unsqueeze(0).expand(x.shape[0], -1, -1);
+        for (int k = net.HiddenLayers - 1; k >= 0; k--)
+            rows = (rows * slopes[k].unsqueeze(1)).matmul(net.Weights[k]);
         return rows.abs().sum(2);
     }
 }
