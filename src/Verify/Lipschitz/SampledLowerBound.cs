@@ -48,6 +48,7 @@ public static class SampledLowerBound
             using var s = NewDisposeScope();
             var xv = x.detach().requires_grad_(true);
             var norms = GradientNorms(net, xv, 0.05).gather(1, owner).sum();
+            if (!norms.requires_grad) break; // a linear network: the gradient does not depend on x
             var grad = torch.autograd.grad(new[] { norms }, new[] { xv })[0];
             double size = 0.1 * (1 - step / (double)options.Steps) + 0.005;
             var moved = minimum(maximum(xv.detach() + size * width * grad.sign(), lo), hi);
