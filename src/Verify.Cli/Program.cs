@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PerfCommand.Create());
         root.Subcommands.Add(LipschitzCommand.Create());
+        root.Subcommands.Add(LipschitzStudyCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -97,6 +97,14 @@ public static class LipschitzAnalysis
     /// <summary>Outputs in decreasing order of their CROWN bound (the likely maximisers first).</summary>
     static int[] Order(double[] crown) => Enumerable.Range(0, crown.Length).OrderByDescending(a => crown[a]).ToArray();
 
+    /// <summary>
+    /// Time for the next of <paramref name="remaining"/> outputs: an even share, or, when only the overall constant
+    /// matters, all but a second for each later output (the outputs come largest bound first; the later ones are
+    /// usually pruned at once).
+    /// </summary>
+    static double Share(double left, int remaining, bool overallOnly) =>
+        overallOnly ? Math.Max(0.5, left - 1.0 * (remaining - 1)) : left / remaining;
+
     static MethodFigures RunMip(LipschitzNetwork net, double[] lower, double[] upper, LipschitzOptions options, int[] outputs,
         IntervalBounds[] forward, (JacobianBoundResult Result, double Seconds) crown, double[] sampled)
     {
@@ -105,17 +113,18 @@ public static class LipschitzAnalysis
         var crownUpper = crown.Result.NormUpper.data<double>().ToArray();
         var up = (double[])crownUpper.Clone();
         var exact = new bool[outputs.Length];
-        double attained = double.NegativeInfinity;
+        // A value attained by any output (sampled or exact) bounds from below the overall constant.
+        double attained = sampled.Max();
         int skipped = 0, solved = 0;
         var order = Order(crownUpper);
         for (int r = 0; r < order.Length; r++)
         {
             int a = order[r];
-            if (options.OverallOnly && crownUpper[a] <= attained) { skipped++; continue; }
+            if (options.OverallOnly && crownUpper[a] <= attained) { skipped++; exact[a] = crownUpper[a] <= sampled[a]; continue; }
             double left = Math.Max(1, options.TimeoutSeconds - clock.Elapsed.TotalSeconds);
             var hidden = crown.Result.Hidden.Select(h => Row(h, a)).ToArray();
             var result = LipschitzMip.Solve(net, lower, upper, fw, hidden, Row(crown.Result.InputGradient, a), outputs[a],
-                left / (order.Length - r));
+                Share(left, order.Length - r, options.OverallOnly));
             solved++;
             up[a] = Math.Min(result.Upper, crownUpper[a]);
             exact[a] = result.Exact;
@@ -130,31 +139,22 @@ public static class LipschitzAnalysis
     {
         var clock = Stopwatch.StartNew();
         var crownUpper = crown.Result.NormUpper.data<double>().ToArray();
-        var up = new double[outputs.Length];
-        var exact = new bool[outputs.Length];
-        double attained = sampled.Max();
-        int domains = 0, unreachable = 0;
-        var order = Order(crownUpper);
-        for (int r = 0; r < order.Length; r++)
+        var up = (double[])crownUpper.Clone();
+        // With no unstable neuron, or CROWN meeting the sampled value, the bound is already exact.
+        var exact = crownUpper.Select((c, a) => net.HiddenLayers == 0 || c <= sampled[a]).ToArray();
+        var open = Enumerable.Range(0, outputs.Length).Where(a => !exact[a]).ToArray();
+        string detail = "no branching needed";
+        if (open.Length > 0)
         {
-            int a = order[r];
-            if (net.HiddenLayers == 0 || crownUpper[a] <= sampled[a])
+            var results = LipschitzBab.Run(net, lower, upper, open.Select(a => outputs[a]).ToArray(), open.Select(a => sampled[a]).ToArray(),
+                new LipschitzBabOptions(options.TimeoutSeconds, options.BabBatchSize), options.OverallOnly);
+            for (int r = 0; r < open.Length; r++)
             {
-                up[a] = crownUpper[a];
-                exact[a] = net.HiddenLayers == 0 || crownUpper[a] <= sampled[a];
-                continue;
+                up[open[r]] = Math.Min(results[r].Upper, crownUpper[open[r]]);
+                exact[open[r]] = results[r].Complete;
             }
-            double left = Math.Max(0.5, options.TimeoutSeconds - clock.Elapsed.TotalSeconds);
-            var bab = LipschitzBab.Run(net, lower, upper, outputs[a], sampled[a],
-                new LipschitzBabOptions(left / (order.Length - r), options.BabBatchSize),
-                options.OverallOnly ? attained : double.NegativeInfinity);
-            up[a] = Math.Min(bab.Upper, crownUpper[a]);
-            exact[a] = bab.Complete;
-            domains += bab.Domains;
-            unreachable += bab.UnreachableLeaves;
-            attained = Math.Max(attained, bab.Lower);
+            detail = $"{results[0].Domains} domains, {results[0].UnreachableLeaves} unreachable leaves";
         }
-        return new MethodFigures(LipschitzMethod.Bab, up, exact, clock.Elapsed.TotalSeconds + crown.Seconds,
-            $"{domains} domains, {unreachable} unreachable leaves");
+        return new MethodFigures(LipschitzMethod.Bab, up, exact, clock.Elapsed.TotalSeconds + crown.Seconds, detail);
     }
 }

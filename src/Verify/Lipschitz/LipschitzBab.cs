@@ -14,65 +14,70 @@ namespace Verify.Lipschitz;
 /// </summary>
 public static class LipschitzBab
 {
-    sealed record Domain(sbyte[][] Splits, double Upper, int BranchLayer, int BranchNeuron);
+    sealed record Domain(sbyte[][] Splits, double Upper, int BranchLayer, int BranchNeuron, int Output = 0);
 
     /// <summary>
-    /// Runs the search for <paramref name="output"/>. <paramref name="incumbent"/> is a value attained in the box
-    /// (the sampled lower bound); <paramref name="pruneBelow"/> optionally prunes more (a bound known to be attained by
-    /// another output, when only the overall constant matters): such prunings are still counted in the upper bound.
+    /// Runs one search over the given outputs (domains of all outputs in one worst-first queue).
+    /// <paramref name="incumbents"/> are values attained in the box per output (the sampled lower bounds). With
+    /// <paramref name="overallOnly"/>, a domain is also pruned when its bound is at most a value attained by any output
+    /// (only the overall constant is then exact; such prunings still count in each output's upper bound).
     /// </summary>
-    public static LipschitzBabResult Run(LipschitzNetwork net, double[] lower, double[] upper, int output, double incumbent,
-        LipschitzBabOptions options, double pruneBelow = double.NegativeInfinity)
+    public static LipschitzBabResult[] Run(LipschitzNetwork net, double[] lower, double[] upper, int[] outputs, double[] incumbents,
+        LipschitzBabOptions options, bool overallOnly = false)
     {
         if (!net.IsPiecewiseLinear) throw new VerifyException("branch-and-bound applies to ReLU networks only");
         var clock = Stopwatch.StartNew();
-        int hidden = net.HiddenLayers;
+        int hidden = net.HiddenLayers, count = outputs.Length;
         var widths = Enumerable.Range(0, hidden).Select(k => net.Dense.Layers[k].Outputs).ToArray();
-        double best = incumbent, boundaryMax = double.NegativeInfinity, prunedMax = double.NegativeInfinity;
+        var best = (double[])incumbents.Clone();
+        var boundaryMax = Enumerable.Repeat(double.NegativeInfinity, count).ToArray();
+        var prunedMax = Enumerable.Repeat(double.NegativeInfinity, count).ToArray();
         int domains = 0, unreachable = 0;
+        double Threshold(int a) => overallOnly ? best.Max() : best[a];
         var queue = new PriorityQueue<Domain, double>();
-        var root = widths.Select(n => new sbyte[n]).ToArray();
-        var pending = new List<sbyte[][]> { root };
+        var pending = Enumerable.Range(0, count).Select(a => (a, widths.Select(n => new sbyte[n]).ToArray())).ToList();
         bool stopped = false;
         while (true)
         {
-            if (pending.Count > 0)
+            foreach (var group in pending.GroupBy(p => p.Item1))
             {
-                domains += pending.Count;
-                foreach (var (domain, leaf) in Evaluate(net, lower, upper, output, pending, widths))
+                int a = group.Key;
+                var batch = group.Select(p => p.Item2).ToList();
+                domains += batch.Count;
+                foreach (var (domain, leaf) in Evaluate(net, lower, upper, outputs[a], batch, widths))
                 {
                     if (domain is null) { unreachable++; continue; }
                     if (leaf is { } pattern)
                     {
                         var reach = LeafFeasibility.Check(net, lower, upper, pattern.Forward, pattern.Pattern);
                         if (reach == PatternReach.Unreachable) { unreachable++; continue; }
-                        if (reach == PatternReach.Interior) best = Math.Max(best, domain.Upper);
-                        else boundaryMax = Math.Max(boundaryMax, domain.Upper);
+                        if (reach == PatternReach.Interior) best[a] = Math.Max(best[a], domain.Upper);
+                        else boundaryMax[a] = Math.Max(boundaryMax[a], domain.Upper);
                         continue;
                     }
-                    if (domain.Upper <= Math.Max(best, pruneBelow)) { prunedMax = Math.Max(prunedMax, domain.Upper); continue; }
-                    queue.Enqueue(domain, -domain.Upper);
+                    if (domain.Upper <= Threshold(a)) { prunedMax[a] = Math.Max(prunedMax[a], domain.Upper); continue; }
+                    queue.Enqueue(domain with { Output = a }, -domain.Upper);
                 }
-                pending.Clear();
             }
-            // Drop what the (possibly raised) incumbent now prunes, lazily at the head.
+            pending.Clear();
             if (queue.Count == 0) break;
             if (clock.Elapsed.TotalSeconds >= options.TimeLimitSeconds || queue.Count >= options.MaxDomains) { stopped = true; break; }
-            while (pending.Count < options.BatchSize && queue.TryDequeue(out var d, out _))
+            while (pending.Count < 2 * options.BatchSize && queue.TryDequeue(out var d, out _))
             {
-                if (d.Upper <= Math.Max(best, pruneBelow)) { prunedMax = Math.Max(prunedMax, d.Upper); continue; }
-                var (k, i) = (d.BranchLayer, d.BranchNeuron);
+                if (d.Upper <= Threshold(d.Output)) { prunedMax[d.Output] = Math.Max(prunedMax[d.Output], d.Upper); continue; }
                 foreach (sbyte side in new sbyte[] { 1, -1 })
                 {
                     var child = d.Splits.Select(r => (sbyte[])r.Clone()).ToArray();
-                    child[k][i] = side;
-                    pending.Add(child);
+                    child[d.BranchLayer][d.BranchNeuron] = side;
+                    pending.Add((d.Output, child));
                 }
             }
         }
-        double open = queue.Count == 0 ? double.NegativeInfinity : queue.UnorderedItems.Max(e => e.Element.Upper);
-        double upperBound = Math.Max(Math.Max(best, boundaryMax), Math.Max(open, prunedMax));
-        return new LipschitzBabResult(upperBound, best, !stopped, domains, unreachable);
+        var open = Enumerable.Repeat(double.NegativeInfinity, count).ToArray();
+        foreach (var (d, _) in queue.UnorderedItems) open[d.Output] = Math.Max(open[d.Output], d.Upper);
+        return Enumerable.Range(0, count).Select(a => new LipschitzBabResult(
+            Math.Max(Math.Max(best[a], boundaryMax[a]), Math.Max(open[a], prunedMax[a])), best[a],
+            !stopped || double.IsNegativeInfinity(open[a]), domains, unreachable)).ToArray();
     }
 
     sealed record Leaf((double[] L, double[] U)[] Forward, sbyte[][] Pattern);
