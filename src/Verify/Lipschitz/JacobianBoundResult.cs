@@ -9,4 +9,8 @@ namespace Verify.Lipschitz;
 /// <param name="NormUpper">Upper bound of ‖∇f_j‖₁ over the domain, [pairs].</param>
 /// <param name="InputGradient">Bounds of ∇f_j = g₀ entrywise, [pairs, inputs].</param>
 /// <param name="Hidden">Bounds of g at each hidden layer (the vector multiplied by the derivative), [pairs, n_k].</param>
-public sealed record JacobianBoundResult(Tensor NormUpper, IntervalBounds InputGradient, IntervalBounds[] Hidden);
+/// <param name="Sensitivity">
+/// CROWN only: per hidden layer, the coefficient λ_k [pairs, n_k] of y_k in the back-substituted bound of ‖g₀‖₁
+/// (for branching); null otherwise.
+/// </param>
+public sealed record JacobianBoundResult(Tensor NormUpper, IntervalBounds InputGradient, IntervalBounds[] Hidden, Tensor[]? Sensitivity = null);

@@ -61,6 +61,7 @@ public static class JacobianBounds
 
         var magnitude = maximum(input.Lower.abs(), input.Upper.abs()).sum(1);
         var norm = magnitude;
+        Tensor[]? sensitivity = null;
         if (method == JacobianMethod.Crown && hidden > 0)
         {
             // |g| ≤ chord over [gl, gu]: slope (gu+gl)/(gu−gl), through (gl, −gl); sign-stable entries exact.
@@ -68,10 +69,11 @@ public static class JacobianBounds
             var width = (u - l).clamp_min(1e-300);
             var chordSlope = where(l >= 0, ones_like(l), where(u <= 0, -ones_like(l), (u + l) / width));
             var chordIntercept = where(l >= 0, zeros_like(l), where(u <= 0, zeros_like(l), -l - chordSlope * l));
-            var chord = UpperBound(w, lines, c, -1, chordSlope.unsqueeze(1), null).squeeze(1) + chordIntercept.sum(1);
+            sensitivity = new Tensor[hidden];
+            var chord = UpperBound(w, lines, c, -1, chordSlope.unsqueeze(1), sensitivity).squeeze(1) + chordIntercept.sum(1);
             norm = minimum(norm, chord);
         }
-        return new JacobianBoundResult(norm, input, g);
+        return new JacobianBoundResult(norm, input, g, sensitivity);
     }
 
     /// <summary>Interval image of W_kᵀ·y for y in [yl, yu] ([pairs, n_k] → [pairs, n_{k−1}]).</summary>
@@ -84,17 +86,19 @@ public static class JacobianBounds
 
     /// <summary>
     /// Upper bound [pairs, specs] of a·g_m + bias (a: [pairs, specs, n_m], level m = −1 for the input gradient) by
-    /// back-substitution through the lines of layers m+1 … H−1 down to the constant g_{H−1}.
+    /// back-substitution through the lines of layers m+1 … H−1 down to the constant g_{H−1}. With
+    /// <paramref name="capture"/> (single specification), each layer's coefficient of y_k is stored there.
     /// </summary>
-    static Tensor UpperBound(Tensor[] w, LinearLines[] lines, Tensor c, int m, Tensor a, Tensor? bias)
+    static Tensor UpperBound(Tensor[] w, LinearLines[] lines, Tensor c, int m, Tensor a, Tensor[]? capture)
     {
         int hidden = lines.Length;
         var coef = a;
-        var total = bias ?? zeros(a.shape[0], a.shape[1], dtype: ScalarType.Float64, device: CPU);
+        var total = zeros(a.shape[0], a.shape[1], dtype: ScalarType.Float64, device: CPU);
         for (int k = m + 1; k < hidden; k++)
         {
             using var scope = NewDisposeScope();
             var lambda = coef.matmul(w[k].t());
+            if (capture is not null) capture[k] = lambda.squeeze(1).MoveToOuterDisposeScope();
             var pos = lambda.clamp_min(0);
             var neg = lambda.clamp_max(0);
             var ln = lines[k];

@@ -47,6 +47,7 @@ public static class LipschitzBab
                 foreach (var (domain, leaf) in Evaluate(net, lower, upper, outputs[a], batch, widths))
                 {
                     if (domain is null) { unreachable++; continue; }
+                    if (domain.Upper <= Threshold(a)) { prunedMax[a] = Math.Max(prunedMax[a], domain.Upper); continue; }
                     if (leaf is { } pattern)
                     {
                         var reach = LeafFeasibility.Check(net, lower, upper, pattern.Forward, pattern.Pattern);
@@ -55,7 +56,6 @@ public static class LipschitzBab
                         else boundaryMax[a] = Math.Max(boundaryMax[a], domain.Upper);
                         continue;
                     }
-                    if (domain.Upper <= Threshold(a)) { prunedMax[a] = Math.Max(prunedMax[a], domain.Upper); continue; }
                     queue.Enqueue(domain with { Output = a }, -domain.Upper);
                 }
             }
@@ -102,7 +102,10 @@ public static class LipschitzBab
         {
             var f = forward[k];
             var g = jac.Hidden[k];
-            var score = maximum(g.Lower.abs(), g.Upper.abs()) + 1e-9 * (f.Upper - f.Lower);
+            // BaBSR-like: the product's relaxation gap max(|gl|, |gu|) weighted by |λ|, the coefficient of y_k in the
+            // bound of ‖g₀‖₁ (plus a small share of the gap alone so that no unstable neuron scores zero).
+            var gap = maximum(g.Lower.abs(), g.Upper.abs());
+            var score = gap * (jac.Sensitivity![k].abs() + 1e-3) + 1e-9 * (f.Upper - f.Lower);
             return where((f.Lower < 0).logical_and(f.Upper > 0), score, full_like(score, double.NegativeInfinity));
         }).ToArray(), 1);
         var choice = scores.argmax(1).data<long>().ToArray();
