@@ -25,7 +25,8 @@ public static class LeafFeasibility
     const double InteriorMargin = 1e-5;
 
     /// <summary>
-    /// Checks the pattern (+1 active, −1 inactive per neuron) with the domain's pre-activation bounds.
+    /// Checks the pattern (+1 active, −1 inactive per neuron; 0 free, relaxed by its triangle, which can only show
+    /// unreachability) with the domain's pre-activation bounds.
     /// </summary>
     public static PatternReach Check(LipschitzNetwork net, double[] lower, double[] upper, (double[] L, double[] U)[] forward,
         sbyte[][] pattern, double timeLimitSeconds = 10)
@@ -35,6 +36,7 @@ public static class LeafFeasibility
         double scale = 1;
         foreach (var (l, u) in forward) foreach (var v in l.Concat(u)) scale = Math.Max(scale, Math.Abs(v));
         int t = model.AddColumn(-2 * scale - 1, 1);
+        bool free = false;
         var prev = Enumerable.Range(0, lower.Length).Select(i => model.AddColumn(lower[i], upper[i])).ToArray();
         for (int k = 0; k < net.HiddenLayers; k++)
         {
@@ -49,7 +51,17 @@ public static class LeafFeasibility
                 for (int p = 0; p < prev.Length; p++)
                     if (prev[p] >= 0 && w[i, p] != 0) { cols.Add(prev[p]); coefs.Add(-w[i, p]); }
                 model.AddRow(layers[k].Bias[i], layers[k].Bias[i], cols, coefs);
-                if (pattern[k][i] > 0)
+                if (pattern[k][i] == 0)
+                {
+                    // A free ReLU: its triangle relaxation (sound for deciding unreachability only).
+                    double l = forward[k].L[i], u = forward[k].U[i];
+                    int a = model.AddColumn(0, Math.Max(0, u) + e);
+                    model.AddRow(0, double.PositiveInfinity, new[] { a, z }, new[] { 1.0, -1.0 });
+                    if (u > l) model.AddRow(double.NegativeInfinity, -u * l + e * (u - l), new[] { a, z }, new[] { u - l, -u });
+                    free = true;
+                    next[i] = a;
+                }
+                else if (pattern[k][i] > 0)
                 {
                     model.AddRow(0, double.PositiveInfinity, new[] { z, t }, new[] { 1.0, -1.0 });
                     next[i] = z;
@@ -69,6 +81,6 @@ public static class LeafFeasibility
         if (status != Solver.ResultStatus.OPTIMAL) return PatternReach.Boundary;
         double tUpper = -LagrangianBound.Of(model);
         if (!double.IsNaN(tUpper) && tUpper < 0) return PatternReach.Unreachable;
-        return model.Value(t) > InteriorMargin ? PatternReach.Interior : PatternReach.Boundary;
+        return !free && model.Value(t) > InteriorMargin ? PatternReach.Interior : PatternReach.Boundary;
     }
 }

@@ -48,7 +48,16 @@ public static class LipschitzBab
                 {
                     if (domain is null) { unreachable++; continue; }
                     if (domain.Upper <= Threshold(a)) { prunedMax[a] = Math.Max(prunedMax[a], domain.Upper); continue; }
-                    if (leaf is { } pattern)
+                    var pattern = leaf!;
+                    if (!pattern.IsLeaf)
+                    {
+                        // An internal domain: its splits may already be contradictory (the clamped forward bounds do
+                        // not see every contradiction); the LP with triangle relaxations of the free ReLUs decides.
+                        if (options.LpFilterDepth > 0 && domain.Splits.Sum(r => r.Count(v => v != 0)) >= options.LpFilterDepth
+                            && LeafFeasibility.Check(net, lower, upper, pattern.Forward, pattern.Pattern) == PatternReach.Unreachable)
+                        { unreachable++; continue; }
+                    }
+                    else
                     {
                         var reach = LeafFeasibility.Check(net, lower, upper, pattern.Forward, pattern.Pattern);
                         if (reach == PatternReach.Unreachable) { unreachable++; continue; }
@@ -56,6 +65,7 @@ public static class LipschitzBab
                         else boundaryMax[a] = Math.Max(boundaryMax[a], domain.Upper);
                         continue;
                     }
+                    if (pattern.IsLeaf) continue;
                     queue.Enqueue(domain with { Output = a }, -domain.Upper);
                 }
             }
@@ -80,7 +90,7 @@ public static class LipschitzBab
             !stopped || double.IsNegativeInfinity(open[a]), domains, unreachable)).ToArray();
     }
 
-    sealed record Leaf((double[] L, double[] U)[] Forward, sbyte[][] Pattern);
+    sealed record Leaf((double[] L, double[] U)[] Forward, sbyte[][] Pattern, bool IsLeaf);
 
     /// <summary>
     /// Bounds a batch of domains: null for a domain whose bounds cross (empty), a leaf pattern when no ReLU is unstable.
@@ -120,7 +130,6 @@ public static class LipschitzBab
             int flat = (int)choice[d], layer = 0;
             while (layer + 1 < widths.Length && flat >= offsets[layer + 1]) layer++;
             var domain = new Domain(batch[d], norm[d], layer, flat - offsets[layer]);
-            if (unstable[d] > 0) { result.Add((domain, null)); continue; }
             var fw = new (double[] L, double[] U)[widths.Length];
             var pattern = new sbyte[widths.Length][];
             for (int k = 0; k < widths.Length; k++)
@@ -128,9 +137,9 @@ public static class LipschitzBab
                 int n = widths[k];
                 fw[k] = (lows[k].AsSpan(d * n, n).ToArray(), highs[k].AsSpan(d * n, n).ToArray());
                 pattern[k] = new sbyte[n];
-                for (int i = 0; i < n; i++) pattern[k][i] = fw[k].L[i] >= 0 ? (sbyte)1 : (sbyte)-1;
+                for (int i = 0; i < n; i++) pattern[k][i] = fw[k].L[i] >= 0 ? (sbyte)1 : fw[k].U[i] <= 0 ? (sbyte)-1 : (sbyte)0;
             }
-            result.Add((domain, new Leaf(fw, pattern)));
+            result.Add((domain, new Leaf(fw, pattern, unstable[d] == 0)));
         }
         return result;
     }
