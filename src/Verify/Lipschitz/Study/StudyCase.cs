@@ -14,7 +14,7 @@ namespace Verify.Lipschitz.Study;
 /// <param name="BabSeconds">Its time (sampling, which gives its incumbent, included).</param>
 /// <param name="BabExact">True when the branch-and-bound completed.</param>
 /// <param name="Mip">MILP bound (exact when <paramref name="MipExact"/>).</param>
-/// <param name="MipSeconds">Its time.</param>
+/// <param name="MipSeconds">Its time (sampling, which lets it skip outputs, included).</param>
 /// <param name="MipExact">True when the MILP finished.</param>
 public sealed record StudyCase(string Network, double Radius, double Accuracy, int Unstable, double Sampled, double SampledSeconds,
     double Naive, double Crown, double CrownSeconds, double Bab, double BabSeconds, bool BabExact, double Mip, double MipSeconds, bool MipExact)
