@@ -23,6 +23,8 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PerfCommand.Create());
+        root.Subcommands.Add(LipschitzCommand.Create());
+        root.Subcommands.Add(LipschitzStudyCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -1,0 +1,56 @@
+namespace Verify.Lipschitz.Study;
+
+/// <summary>Options of the Lipschitz study.</summary>
+/// <param name="Widths">Widths w of the 16-w-w-10 networks.</param>
+/// <param name="Depths">Numbers of linear layers of the 16-32-…-32-10 networks.</param>
+/// <param name="Radii">Radii of the l∞ balls around 0.5·1.</param>
+/// <param name="MipSeconds">MILP time limit per case (shared by the outputs).</param>
+/// <param name="BabSeconds">Branch-and-bound time limit per case.</param>
+/// <param name="Training">Training options.</param>
+public sealed record StudyOptions(int[] Widths, int[] Depths, double[] Radii, double MipSeconds = 120, double BabSeconds = 60,
+    TrainingOptions? Training = null);
+
+/// <summary>
+/// The published study's networks (MLPs on the synthetic leaders data) at x0 = 0.5·1: for each network and radius,
+/// the MILP (exact when it finishes), CROWN on the Jacobian graph without and with branch-and-bound, and the naive bound.
+/// </summary>
+public static class LipschitzStudy
+{
+    /// <summary>The widths of every network of the study.</summary>
+    public static IEnumerable<int[]> Networks(StudyOptions options) =>
+        options.Widths.Select(w => new[] { 16, w, w, 10 })
+            .Concat(options.Depths.Select(d => new[] { 16 }.Concat(Enumerable.Repeat(32, d - 1)).Append(10).ToArray()))
+            .DistinctBy(a => string.Join("-", a));
+
+    /// <summary>Runs every case, reporting each as it finishes.</summary>
+    public static List<StudyCase> Run(StudyOptions options, Action<StudyCase>? onCase = null)
+    {
+        var (x, y) = SyntheticLeaders.Generate();
+        var cases = new List<StudyCase>();
+        foreach (var widths in Networks(options))
+        {
+            var (dense, accuracy) = MlpTrainer.Train(widths, x, y, options.Training ?? new TrainingOptions());
+            var net = LipschitzNetwork.FromDense(dense);
+            foreach (var r in options.Radii)
+            {
+                var lo = Enumerable.Repeat(0.5 - r, 16).ToArray();
+                var hi = Enumerable.Repeat(0.5 + r, 16).ToArray();
+                var ours = LipschitzAnalysis.Run(net, lo, hi, new LipschitzOptions(
+                    new[] { LipschitzMethod.Naive, LipschitzMethod.Crown, LipschitzMethod.Bab }, TimeoutSeconds: options.BabSeconds, OverallOnly: true));
+                var mip = LipschitzAnalysis.Run(net, lo, hi, new LipschitzOptions(
+                    new[] { LipschitzMethod.Mip }, TimeoutSeconds: options.MipSeconds, OverallOnly: true));
+                // Both searches use the sampled bound (the MILP to skip outputs that cannot attain the maximum, the
+                // branch-and-bound as its incumbent), so both times include it.
+                var by = ours.Methods.ToDictionary(m => m.Method);
+                var m = mip.Methods[0];
+                var c = new StudyCase(string.Join("-", widths), r, accuracy, ours.UnstableNeurons, ours.OverallLower, ours.SamplingSeconds,
+                    by[LipschitzMethod.Naive].OverallUpper, by[LipschitzMethod.Crown].OverallUpper, by[LipschitzMethod.Crown].Seconds,
+                    by[LipschitzMethod.Bab].OverallUpper, by[LipschitzMethod.Bab].Seconds + ours.SamplingSeconds, by[LipschitzMethod.Bab].OverallExact,
+                    m.OverallUpper, m.Seconds + mip.SamplingSeconds, m.OverallExact);
+                cases.Add(c);
+                onCase?.Invoke(c);
+            }
+        }
+        return cases;
+    }
+}
