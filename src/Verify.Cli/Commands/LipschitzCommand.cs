@@ -2,13 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Verify.Lipschitz;
+using Verify.Lipschitz.Sdp;
 using Verify.Reports;
 
 namespace Verify.Cli.Commands;
 
 /// <summary>
 /// `verify lipschitz MODEL (--spec FILE | --center FILE --eps E)`: certified upper bounds of the local l∞ Lipschitz
-/// constant by several methods next to a sampled lower bound; `--monotone` lists provably monotone pairs.
+/// constant by several methods next to a sampled lower bound; `--monotone` lists provably monotone pairs;
+/// `--method lipsdp` adds the global l2 bound of LipSDP (which needs no region).
 /// </summary>
 public static class LipschitzCommand
 {
@@ -17,6 +19,9 @@ public static class LipschitzCommand
         ["naive"] = LipschitzMethod.Naive, ["ibp"] = LipschitzMethod.Ibp, ["recurjac"] = LipschitzMethod.RecurJac,
         ["crown"] = LipschitzMethod.Crown, ["bab"] = LipschitzMethod.Bab, ["mip"] = LipschitzMethod.Mip,
     };
+
+    /// <summary>The method name of the global l2 LipSDP bound (not a local method).</summary>
+    const string LipSdpName = "lipsdp";
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -29,7 +34,7 @@ public static class LipschitzCommand
         var output = new Option<int?>("--output") { Description = "analyse only output J (default: all)" };
         var method = new Option<string[]>("--method")
         {
-            Description = "naive, ibp, recurjac, crown, bab, mip (several allowed, or comma-separated; default: naive ibp recurjac crown, plus bab for ReLU networks)",
+            Description = "naive, ibp, recurjac, crown, bab, mip, lipsdp (several allowed, or comma-separated; default: naive ibp recurjac crown, plus bab for ReLU networks); lipsdp is the global l2 bound and needs no region",
             AllowMultipleArgumentsPerToken = true,
         };
         var timeout = new Option<double>("--timeout") { Description = "seconds for each of the MILP and the branch-and-bound", DefaultValueFactory = _ => 60 };
@@ -41,22 +46,37 @@ public static class LipschitzCommand
         {
             var graph = Inputs.Model(parse.GetValue(model)!);
             var net = LipschitzNetwork.FromGraph(graph);
-            var region = Region(parse.GetValue(spec), parse.GetValue(center), parse.GetValue(eps), graph);
-            if (parse.GetValue(domain) is { } d)
-            {
-                var (lo, hi) = ParsePair(d);
-                region = region.Clip(lo, hi);
-            }
             double t = parse.GetValue(timeout);
             if (!(t > 0) || !double.IsFinite(t)) throw new VerifyException($"--timeout must be a positive number of seconds, got {t}");
-            var methods = Methods(parse.GetValue(method), net.IsPiecewiseLinear);
-            var options = new LipschitzOptions(methods, parse.GetValue(output), t);
-            var report = LipschitzAnalysis.Run(net, region.Lower, region.Upper, options);
-            Print(report);
-            if (parse.GetValue(monotone)) PrintMonotone(report, net.Dense.InputSize);
+            var (methods, lipSdp) = Methods(parse.GetValue(method), net.IsPiecewiseLinear);
+            bool local = methods.Count > 0 || parse.GetValue(monotone);
+            LipschitzRegion? region = null;
+            if (local || parse.GetValue(spec) is not null || parse.GetValue(center) is not null)
+            {
+                region = Region(parse.GetValue(spec), parse.GetValue(center), parse.GetValue(eps), graph);
+                if (parse.GetValue(domain) is { } d)
+                {
+                    var (lo, hi) = ParsePair(d);
+                    region = region.Clip(lo, hi);
+                }
+            }
+            LipschitzReport? report = null;
+            if (local)
+            {
+                var options = new LipschitzOptions(methods, parse.GetValue(output), t);
+                report = LipschitzAnalysis.Run(net, region!.Lower, region.Upper, options);
+                Print(report);
+                if (parse.GetValue(monotone)) PrintMonotone(report, net.Dense.InputSize);
+            }
+            GlobalL2Report? global = null;
+            if (lipSdp)
+            {
+                global = GlobalL2Analysis.Run(net.Dense, new LipSdpOptions(TimeLimitSeconds: t), region?.Lower, region?.Upper);
+                PrintGlobal(global, region is not null);
+            }
             if (parse.GetValue(json) is { } path)
             {
-                File.WriteAllText(path, LipschitzJson.Write(report, parse.GetValue(model)!, region.Lower, region.Upper));
+                File.WriteAllText(path, LipschitzJson.Write(report, parse.GetValue(model)!, region?.Lower, region?.Upper, global));
                 AnsiConsole.MarkupLine($"[grey]JSON written to {Markup.Escape(path)}[/]");
             }
             return 0;
@@ -82,17 +102,33 @@ public static class LipschitzCommand
         throw new VerifyException($"--domain expects LO,HI (two numbers), got '{text}'");
     }
 
-    static List<LipschitzMethod> Methods(string[]? names, bool relu)
+    /// <summary>The local methods asked for, and whether the global LipSDP bound is asked for too.</summary>
+    static (List<LipschitzMethod> Local, bool LipSdp) Methods(string[]? names, bool relu)
     {
-        var tokens = (names ?? Array.Empty<string>()).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var tokens = (names ?? Array.Empty<string>()).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(t => t.ToLowerInvariant()).ToList();
         if (tokens.Count == 0)
         {
             var defaults = new List<LipschitzMethod> { LipschitzMethod.Naive, LipschitzMethod.Ibp, LipschitzMethod.RecurJac, LipschitzMethod.Crown };
             if (relu) defaults.Add(LipschitzMethod.Bab);
-            return defaults;
+            return (defaults, false);
         }
-        return tokens.Select(t => MethodNames.TryGetValue(t.ToLowerInvariant(), out var m) ? m
-            : throw new VerifyException($"unknown --method '{t}' (expected one of {string.Join(", ", MethodNames.Keys)})")).Distinct().ToList();
+        var local = tokens.Where(t => t != LipSdpName).Select(t => MethodNames.TryGetValue(t, out var m) ? m
+            : throw new VerifyException($"unknown --method '{t}' (expected one of {string.Join(", ", MethodNames.Keys.Append(LipSdpName))})")).Distinct().ToList();
+        return (local, tokens.Contains(LipSdpName));
+    }
+
+    static void PrintGlobal(GlobalL2Report g, bool inRegion)
+    {
+        string Secs(double s) => s.ToString("F2", CultureInfo.InvariantCulture);
+        var table = new Table().Title("global Lipschitz constant, l2 -> l2 (LipSDP; the region only chooses where to sample)");
+        table.AddColumns("method", "bound", "LP relaxation", "gap to sampled", "seconds");
+        table.Caption(inRegion ? "sampled: max ||J(x)||_2 over points of the region" : "sampled: max ||J(x)||_2 over standard-normal points");
+        table.AddRow("sampled", ConsoleReport.F(g.SampledLower), "", "", Secs(g.SamplingSeconds));
+        foreach (var (name, r) in new[] { ("lipsdp-neuron", g.Neuron), ("lipsdp-layer", g.Layer) })
+            table.AddRow(name, ConsoleReport.F(r.Upper), ConsoleReport.F(r.LowerRelaxation), ConsoleReport.F(r.Upper - g.SampledLower), Secs(r.Seconds));
+        table.AddRow("naive", ConsoleReport.F(g.Naive), "", ConsoleReport.F(g.Naive - g.SampledLower), "");
+        AnsiConsole.Write(table);
     }
 
     static string Name(LipschitzMethod m) => MethodNames.First(p => p.Value == m).Key;

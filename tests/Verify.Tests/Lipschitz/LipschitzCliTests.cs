@@ -85,4 +85,37 @@ public class LipschitzCliTests
     [Test]
     public void DomainMissingTheRegionIsAUserError() =>
         AssertUserError(CliRunner.Run("lipschitz", Model(), "--center", Center("1 2 3 4 5 6"), "--eps", "0.1", "--domain", "5,6"), "does not meet");
+
+    [Test]
+    public void LipSdpNeedsNoRegionAndItsBoundLiesBetweenSampledAndNaive()
+    {
+        var model = Model();
+        var json = Path.Combine(dir, "global.json");
+        var o = CliRunner.Run("lipschitz", model, "--method", "lipsdp", "--json", json);
+        Assert.That(o.ExitCode, Is.EqualTo(0), o.Stderr + o.Stdout);
+        Assert.That(o.Stdout, Does.Contain("lipsdp-neuron").And.Contain("lipsdp-layer"));
+        var root = JsonNode.Parse(File.ReadAllText(json))!;
+        var entry = root["methods"]!.AsArray().Single()!;
+        Assert.That((string)entry["method"]!, Is.EqualTo("lipsdp"));
+        double upper = (double)entry["upper"]!, lower = (double)entry["lower"]!;
+        var global = root["globalL2"]!;
+        // Independent figures: the product of spectral norms of the imported layers, and a Jacobian found by sampling.
+        var dense = DenseNetwork.FromGraph(OnnxImporter.Load(model));
+        double naive = dense.Layers.Aggregate(1.0, (p, l) => p * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfArray(l.Weight).L2Norm());
+        Assert.That((double)global["naive"]!, Is.EqualTo(naive).Within(1e-9 * naive));
+        Assert.That(lower, Is.GreaterThan(0).And.LessThanOrEqualTo(upper));
+        Assert.That(upper, Is.LessThanOrEqualTo((double)global["layer"]!["upper"]! + 1e-9));
+        Assert.That((double)global["layer"]!["upper"]!, Is.LessThanOrEqualTo(naive + 1e-9));
+        Assert.That((double)entry["seconds"]!, Is.GreaterThanOrEqualTo(0));
+    }
+
+    [Test]
+    public void LipSdpRunsBesideLocalMethods()
+    {
+        var json = Path.Combine(dir, "both.json");
+        var o = CliRunner.Run("lipschitz", Model(), "--center", Center("0 0 0 0 0 0"), "--eps", "0.1", "--method", "crown,lipsdp", "--json", json);
+        Assert.That(o.ExitCode, Is.EqualTo(0), o.Stderr + o.Stdout);
+        var methods = JsonNode.Parse(File.ReadAllText(json))!["methods"]!.AsArray();
+        Assert.That(methods.Select(m => (string)m!["method"]!), Is.EqualTo(new[] { "crown", "lipsdp" }));
+    }
 }
