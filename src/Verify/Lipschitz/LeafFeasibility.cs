@@ -31,6 +31,19 @@ public static class LeafFeasibility
     public static PatternReach Check(LipschitzNetwork net, double[] lower, double[] upper, (double[] L, double[] U)[] forward,
         sbyte[][] pattern, double timeLimitSeconds = 10)
     {
+        // GLOP's "infeasible" rests on its tolerances: it is only believed when an LP with 1000x wider slack on every
+        // pre-activation bound (a superset of the first) is infeasible too.
+        var (reach, infeasible) = Solve(net, lower, upper, forward, pattern, timeLimitSeconds, Slack);
+        return infeasible ? Solve(net, lower, upper, forward, pattern, timeLimitSeconds, 1000 * Slack).Reach : reach;
+    }
+
+    /// <summary>Relative slack on the pre-activation bounds.</summary>
+    const double Slack = 1e-9;
+
+    /// <summary>The decision with the given slack, and whether GLOP reported the LP infeasible.</summary>
+    static (PatternReach Reach, bool Infeasible) Solve(LipschitzNetwork net, double[] lower, double[] upper,
+        (double[] L, double[] U)[] forward, sbyte[][] pattern, double timeLimitSeconds, double slack)
+    {
         var layers = net.Dense.Layers;
         using var model = new LinearModel("GLOP");
         double scale = 1;
@@ -44,7 +57,7 @@ public static class LeafFeasibility
             var next = new int[layers[k].Outputs];
             for (int i = 0; i < next.Length; i++)
             {
-                double e = 1e-9 * (1 + Math.Abs(forward[k].L[i]) + Math.Abs(forward[k].U[i]));
+                double e = slack * (1 + Math.Abs(forward[k].L[i]) + Math.Abs(forward[k].U[i]));
                 int z = model.AddColumn(Math.Min(forward[k].L[i], forward[k].U[i]) - e, Math.Max(forward[k].L[i], forward[k].U[i]) + e);
                 var cols = new List<int> { z };
                 var coefs = new List<double> { 1 };
@@ -77,10 +90,10 @@ public static class LeafFeasibility
         model.SetObjective(new[] { t }, new[] { -1.0 }, 0);
         model.Solver.SetTimeLimit(Math.Max(1, (long)(timeLimitSeconds * 1000)));
         var status = model.Solver.Solve();
-        if (status == Solver.ResultStatus.INFEASIBLE) return PatternReach.Unreachable;
-        if (status != Solver.ResultStatus.OPTIMAL) return PatternReach.Boundary;
+        if (status == Solver.ResultStatus.INFEASIBLE) return (PatternReach.Unreachable, true);
+        if (status != Solver.ResultStatus.OPTIMAL) return (PatternReach.Boundary, false);
         double tUpper = -LagrangianBound.Of(model);
-        if (!double.IsNaN(tUpper) && tUpper < 0) return PatternReach.Unreachable;
-        return !free && model.Value(t) > InteriorMargin ? PatternReach.Interior : PatternReach.Boundary;
+        if (!double.IsNaN(tUpper) && tUpper < 0) return (PatternReach.Unreachable, false);
+        return (!free && model.Value(t) > InteriorMargin ? PatternReach.Interior : PatternReach.Boundary, false);
     }
 }
