@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PerfCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
