@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using MakeExamples;
+using Verify.Training.Data;
 using Verify.Import;
 using TorchSharp;
 using static TorchSharp.torch;

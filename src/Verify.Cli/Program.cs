@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PerfCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(CertifyCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

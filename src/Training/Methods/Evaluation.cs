@@ -42,3 +42,21 @@ public static class Evaluation
         return new Accuracy((double)clean / n, pgdSteps > 0 ? (double)robust / n : double.NaN, (double)certified / n, n);
     }
 }
+
+/// <summary>Re-estimates BatchNorm running statistics from training images (a forward pass, no gradients).</summary>
+public static class BatchNormCalibration
+{
+    /// <summary>Averages the batch statistics of up to <paramref name="count"/> images of <paramref name="set"/>.</summary>
+    public static void Run(Network net, ImageSet set, long count = 10000, int batch = 500)
+    {
+        if (!net.Layers.Any(l => l is BatchNormLayer)) return;
+        using var noGrad = torch.no_grad();
+        long n = Math.Min(count, set.Count);
+        int k = 0;
+        for (long s = 0; s + batch <= n || (s == 0 && n > 0); s += batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            net.Forward(set.Images.narrow(0, s, Math.Min(batch, n - s)), RunState.Calibration(++k));
+        }
+    }
+}

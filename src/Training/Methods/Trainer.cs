@@ -64,6 +64,7 @@ public sealed class Trainer(Network net, TrainOptions options)
                 seen += m;
                 OnBatch?.Invoke(new BatchProgress(epoch, options.Epochs, b + 1, batches, eps, lossSum / seen, correctSum / seen));
             }
+            BatchNormCalibration.Run(net, train);
             watch.Stop();
             var acc = Evaluation.Run(net, evalSet, options.Eps, options.EvalPgdSteps);
             double tight = Tightness.Measure(net, tightSet);

@@ -10,6 +10,8 @@ namespace Verify.Training.Models;
 /// </summary>
 public sealed class BatchNormLayer(BatchNormParameters module, double epsilon = 1e-5, double momentum = 0.1) : Layer
 {
+    readonly double momentum = momentum;
+
     /// <summary>The parameters and running statistics.</summary>
     public BatchNormParameters Module { get; } = module;
 
@@ -26,6 +28,7 @@ public sealed class BatchNormLayer(BatchNormParameters module, double epsilon = 
             var variance = x.var(dims, unbiased: false);
             using (torch.no_grad())
             {
+                double momentum = state.Momentum ?? this.momentum;
                 long n = x.numel() / x.shape[1];
                 Module.RunningMean.mul_(1 - momentum).add_(mean.detach() * momentum);
                 Module.RunningVar.mul_(1 - momentum).add_(variance.detach() * (momentum * n / Math.Max(1, n - 1)));

@@ -16,6 +16,15 @@ public sealed class RunState
     /// <summary>A state for evaluation (running statistics).</summary>
     public static RunState Eval() => new() { Training = false };
 
+    /// <summary>
+    /// A state for re-estimating the running statistics: the k-th calibration batch (1-based) is averaged in with
+    /// momentum 1/k, so that after k batches they are the mean of the k batches' statistics.
+    /// </summary>
+    public static RunState Calibration(int k) => new() { Training = true, Momentum = 1.0 / k };
+
+    /// <summary>Running-statistics momentum overriding the layers' own (calibration), or null.</summary>
+    public double? Momentum { get; private init; }
+
     /// <summary>Whether the forward pass uses and records batch statistics.</summary>
     public bool Training { get; private init; }
 
