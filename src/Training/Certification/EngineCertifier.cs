@@ -16,6 +16,8 @@ namespace Verify.Training.Certification;
 public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions options, Device device, ScalarType dtype)
 {
     readonly Generator gen = new(11, device);
+    // The attack needs no extra precision: it runs in float32 (its finds are only used as evidence against certification).
+    readonly ComputationGraph attackGraph = dtype == ScalarType.Float32 ? graph : graph.To(device, ScalarType.Float32);
 
     /// <summary>The counts for images [n, ...] (any shape with n * InputSize values) and labels [n].</summary>
     public CertifyCounts Run(Tensor images, Tensor labels)
@@ -27,7 +29,9 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
         Tensor logits;
         using (torch.no_grad()) logits = Logits(x);
         var correct = logits.argmax(1).eq(y);
-        var robust = PgdAttack.Robust(Logits, x, y, options.Eps, options.PgdSteps, options.PgdRestarts, gen).logical_and(correct);
+        var x32 = x.to(ScalarType.Float32);
+        var robust = PgdAttack.Robust(v => attackGraph.Forward(v).reshape(v.shape[0], -1), x32, y, options.Eps, options.PgdSteps,
+            options.PgdRestarts, gen).logical_and(correct);
         var certified = Certify(x, y, correct, robust);
         long inconsistent = certified.logical_and(robust.logical_not()).sum().item<long>();
         return new CertifyCounts(n, correct.sum().item<long>(), robust.sum().item<long>(), certified.sum().item<long>(), inconsistent);

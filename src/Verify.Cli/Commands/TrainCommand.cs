@@ -26,7 +26,7 @@ public static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: runs/MODEL-METHOD-EPS)" };
         var batch = new Option<int>("--batch-size") { DefaultValueFactory = _ => 128 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 5e-4 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
         var decay = new Option<string?>("--lr-decay") { Description = "Comma-separated epochs at whose start the learning rate is multiplied by --lr-decay-factor" };
         var decayFactor = new Option<double>("--lr-decay-factor") { DefaultValueFactory = _ => 0.2 };
         var warmup = new Option<double>("--warmup") { Description = "Epochs of natural warm-up", DefaultValueFactory = _ => 1 };
@@ -35,10 +35,10 @@ public static class TrainCommand
         rampShape.AcceptOnlyFromAmong("linear", "smoothed");
         var kappaStart = new Option<double>("--kappa-start") { Description = "Weight of the natural loss at the start of the ramp", DefaultValueFactory = _ => 1 };
         var kappaEnd = new Option<double>("--kappa-end") { Description = "Weight of the natural loss at the end of the ramp", DefaultValueFactory = _ => 0.5 };
-        var batchNorm = new Option<bool?>("--batch-norm") { Description = "BatchNorm after every hidden layer (default: on for ibp/crown-ibp)" };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "BatchNorm after every hidden layer (Shi et al.; off by default: slower and worse on cnn-small here, see docs/benchmarks.md)" };
         var init = new Option<string?>("--init") { Description = "default or ibp (Shi et al.; default for ibp/crown-ibp)" };
         init.AcceptOnlyFromAmong("default", "ibp");
-        var reg = new Option<double?>("--reg-lambda") { Description = "Weight of Shi et al.'s warm-up regularisers (default: 0.5 for ibp/crown-ibp)" };
+        var reg = new Option<double>("--reg-lambda") { Description = "Weight of Shi et al.'s warm-up regularisers (0: off; they used 0.5)" };
         var pgdSteps = new Option<int>("--pgd-steps") { Description = "Attack steps per batch (pgd, trades)", DefaultValueFactory = _ => 10 };
         var tradesBeta = new Option<double>("--trades-beta") { DefaultValueFactory = _ => 6 };
         var seed = new Option<long>("--seed") { DefaultValueFactory = _ => 1 };
@@ -72,9 +72,9 @@ public static class TrainCommand
                 WarmupEpochs = parse.GetValue(warmup), RampEpochs = parse.GetValue(ramp),
                 Ramp = parse.GetValue(rampShape) == "linear" ? RampShape.Linear : RampShape.Smoothed,
                 KappaStart = parse.GetValue(kappaStart), KappaEnd = parse.GetValue(kappaEnd),
-                BatchNorm = parse.GetValue(batchNorm) ?? certified,
+                BatchNorm = parse.GetValue(batchNorm),
                 Init = (parse.GetValue(init) ?? (certified ? "ibp" : "default")) == "ibp" ? InitKind.Ibp : InitKind.Default,
-                RegLambda = parse.GetValue(reg) ?? (certified ? 0.5 : 0), PgdSteps = parse.GetValue(pgdSteps),
+                RegLambda = parse.GetValue(reg), PgdSteps = parse.GetValue(pgdSteps),
                 TradesBeta = parse.GetValue(tradesBeta), Seed = parse.GetValue(seed), EvalCount = parse.GetValue(evalCount),
                 EvalPgdSteps = parse.GetValue(evalPgd), TrainLimit = parse.GetValue(trainLimit),
             };
