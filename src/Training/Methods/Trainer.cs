@@ -16,7 +16,10 @@ public sealed class Trainer(Network net, TrainOptions options)
     /// <summary>Called after every epoch.</summary>
     public Action<EpochRecord>? OnEpoch { get; init; }
 
-    /// <summary>Trains on <paramref name="train"/>, evaluates on <paramref name="test"/> (its first EvalCount images).</summary>
+    /// <summary>
+    /// Trains on <paramref name="train"/>, evaluates on <paramref name="test"/> (its first EvalCount images) before
+    /// training (epoch 0) and after every epoch.
+    /// </summary>
     public IReadOnlyList<EpochRecord> Run(ImageSet train, ImageSet test, CancellationToken cancel = default)
     {
         var device = net.Device;
@@ -33,6 +36,12 @@ public sealed class Trainer(Network net, TrainOptions options)
         var history = new List<EpochRecord>();
         var watch = new Stopwatch();
         long step = 0;
+        // Epoch 0: the untrained network (its accuracy and IBP tightness start the curves).
+        var initial = Evaluation.Run(net, evalSet, options.Eps, options.EvalPgdSteps);
+        var first = new EpochRecord(0, 0, double.NaN, double.NaN, initial.Clean, initial.Certified, initial.Pgd,
+            Tightness.Measure(net, tightSet), 0, lr);
+        history.Add(first);
+        OnEpoch?.Invoke(first);
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             if (options.LrDecayEpochs.Contains(epoch))

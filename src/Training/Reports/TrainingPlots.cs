@@ -29,8 +29,9 @@ public static class TrainingPlots
         var plot = new ScottPlot.Plot();
         foreach (var (name, y) in series)
         {
-            if (y.All(double.IsNaN)) continue;
-            var s = plot.Add.Scatter(x, y);
+            var keep = Enumerable.Range(0, y.Length).Where(i => double.IsFinite(y[i])).ToArray();
+            if (keep.Length == 0) continue;
+            var s = plot.Add.Scatter(keep.Select(i => x[i]).ToArray(), keep.Select(i => y[i]).ToArray());
             s.LegendText = name;
         }
         plot.Title(title);

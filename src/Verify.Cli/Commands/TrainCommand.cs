@@ -118,7 +118,7 @@ public static class TrainCommand
             table.AddRow($"clean accuracy ({final.Count} test images)", $"{100 * final.Clean:F2}%");
             table.AddRow($"IBP-certified accuracy ({final.Count} test images)", $"{100 * final.Certified:F2}%");
             table.AddRow($"PGD accuracy ({options.EvalCount} images, {options.EvalPgdSteps} steps)", $"{100 * history[^1].PgdAccuracy:F2}%");
-            table.AddRow("IBP tightness first → last epoch", $"{history[0].Tightness:G3} → {history[^1].Tightness:G3}");
+            table.AddRow("IBP tightness untrained → after epoch 1 → last epoch", $"{history[0].Tightness:G3} → {history[Math.Min(1, history.Count - 1)].Tightness:G3} → {history[^1].Tightness:G3}");
             table.AddRow("files", Markup.Escape($"{onnx}, checkpoint.bin, epochs.csv, {string.Join(", ", plots.Select(Path.GetFileName))}"));
             AnsiConsole.Write(table);
             return 0;

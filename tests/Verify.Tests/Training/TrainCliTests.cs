@@ -46,7 +46,7 @@ public class TrainCliTests
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr + run.Stdout);
         foreach (var f in new[] { "model.onnx", "checkpoint.bin", "epochs.csv", "loss.png", "accuracy.png", "tightness.png" })
             Assert.That(File.Exists(Path.Combine(dir, f)), f);
-        Assert.That(File.ReadAllLines(Path.Combine(dir, "epochs.csv")), Has.Length.EqualTo(2));
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "epochs.csv")), Has.Length.EqualTo(3), "header, epoch 0 (untrained), epoch 1");
         var json = Path.Combine(dir, "certify.json");
         var cert = CliRunner.Run("certify", Path.Combine(dir, "model.onnx"), "--data-dir", mnist, "--eps", "0.05", "--count", "100",
             "--pgd-steps", "50", "--json", json);
