@@ -120,6 +120,34 @@ public class BoundsTests
         }
     }
 
+    [TestCase("mlp", false)]
+    [TestCase("cnn-small", true)]
+    [TestCase("dm-small", false)]
+    [TestCase("dm-medium", true)]
+    public void ZooModelsExportToWhatOnnxRuntimeComputes(string name, bool bn)
+    {
+        torch.manual_seed(1);
+        var net = ModelZoo.Create(name, bn, InitKind.Default, torch.CPU);
+        SyntheticData.RandomizeBatchNorm(net, 2);
+        var path = Path.Combine(dir, $"{name}.onnx");
+        OnnxExport.Save(net, path);
+        var x = torch.rand(2, 1, 28, 28, generator: new Generator(3, torch.CPU));
+        Tensor ours;
+        using (torch.no_grad()) ours = net.Forward(x, RunState.Eval());
+        Assert.That(ours.shape, Is.EqualTo(new long[] { 2, 10 }));
+        using var runner = new OnnxRuntimeRunner(path);
+        for (int i = 0; i < 2; i++)
+        {
+            var ort = runner.Run(x[i].flatten().data<float>().Select(v => (double)v).ToArray());
+            var mine = ours[i].data<float>().ToArray();
+            for (int k = 0; k < 10; k++) Assert.That(ort[k], Is.EqualTo(mine[k]).Within(1e-5 * Math.Max(1, Math.Abs(mine[k]))), $"{name} image {i} output {k}");
+        }
+    }
+
+    [Test]
+    public void UnknownModelIsAUserError() =>
+        Assert.That(Assert.Throws<VerifyException>(() => ModelZoo.Create("vgg", false, InitKind.Default, torch.CPU))!.Message, Does.Contain("unknown model 'vgg'"));
+
     [Test]
     public void RobustLossIsAtLeastTheNaturalLoss()
     {
