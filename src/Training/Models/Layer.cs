@@ -23,7 +23,4 @@ public abstract class Layer
     /// </summary>
     public virtual (Tensor A, Tensor? Bias) Backward(Tensor a, long[] inputShape, RunState state) =>
         throw new InvalidOperationException($"{GetType().Name} is not affine");
-
-    /// <summary>Whether the layer is an affine map (no bounds needed to pull coefficients back).</summary>
-    public virtual bool IsAffine => true;
 }

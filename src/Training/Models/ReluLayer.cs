@@ -6,9 +6,6 @@ namespace Verify.Training.Models;
 public sealed class ReluLayer : Layer
 {
     /// <inheritdoc />
-    public override bool IsAffine => false;
-
-    /// <inheritdoc />
     public override Tensor Forward(Tensor x, RunState state) => nn.functional.relu(x);
 
     /// <inheritdoc />
