@@ -8,6 +8,16 @@ namespace Verify.Cli.Commands;
 /// </summary>
 public static class ProgressReporter
 {
+    /// <summary>
+    /// Writes a log line: through Spectre.Console on a terminal (above a live progress bar), unwrapped with
+    /// <see cref="Console.WriteLine(string)"/> when the output is redirected.
+    /// </summary>
+    public static void Log(string line)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive) Console.WriteLine(line);
+        else AnsiConsole.WriteLine(line);
+    }
+
     /// <summary>Runs <paramref name="work"/> with an update callback (done, total, description).</summary>
     public static void Run(string title, Action<Action<double, double, string>> work)
     {

@@ -101,7 +101,7 @@ public static class TrainCommand
                     {
                         history.Add(r);
                         EpochCsv.Append(csv, r);
-                        AnsiConsole.WriteLine($"epoch {r.Epoch}: eps {r.Eps:F3} loss {r.Loss:F4} train acc {100 * r.TrainAccuracy:F2}% | test sample: clean {100 * r.CleanAccuracy:F2}% " +
+                        ProgressReporter.Log($"epoch {r.Epoch}: eps {r.Eps:F3} loss {r.Loss:F4} train acc {100 * r.TrainAccuracy:F2}% | test sample: clean {100 * r.CleanAccuracy:F2}% " +
                             $"PGD {100 * r.PgdAccuracy:F2}% IBP-certified {100 * r.IbpCertifiedAccuracy:F2}% tightness {r.Tightness:G3} | {r.TrainSeconds:F0} s training");
                     },
                 };
