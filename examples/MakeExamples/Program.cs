@@ -1,12 +1,22 @@
 using System.Globalization;
 using System.Text;
 using MakeExamples;
+using Verify.Training.Data;
 using Verify.Import;
 using TorchSharp;
 using static TorchSharp.torch;
 
 // Trains the small MNIST MLP shipped in examples/ and writes it as ONNX with two local-robustness properties.
 // Usage: dotnet run --project examples/MakeExamples -- [MNIST_DIR] [OUT_DIR]
+//    or: dotnet run --project examples/MakeExamples -- properties MODEL.onnx EPS COUNT [MNIST_DIR] [OUT_DIR]
+//        (robustness properties of a trained model around the first COUNT test images IBP certifies at EPS)
+if (args.Length > 0 && args[0] == "properties")
+{
+    CertifiedProperties.Write(args[1], double.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3]),
+        args.Length > 4 ? args[4] : Environment.GetEnvironmentVariable("VERIFY_DATA") ?? "../shared/data/mnist",
+        args.Length > 5 ? args[5] : "examples", WriteRobustness);
+    return;
+}
 var mnistDir = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("VERIFY_DATA") ?? "../shared/data/mnist";
 var outDir = args.Length > 1 ? args[1] : "examples";
 torch.manual_seed(20261124);
@@ -63,9 +73,10 @@ Console.WriteLine($"wrote {outDir}/mnist_mlp.onnx and two properties around test
 
 static void WriteRobustness(string path, float[] image, int label, double eps, int index)
 {
+    var model = Path.GetFileNameWithoutExtension(path).Split("_robust")[0].Split("_attackable")[0] + ".onnx";
     var sb = new StringBuilder();
     var inv = CultureInfo.InvariantCulture;
-    sb.AppendLine($"; Local robustness of mnist_mlp.onnx around MNIST test image {index} (label {label}), L-inf radius {eps.ToString(inv)}.");
+    sb.AppendLine($"; Local robustness of {model} around MNIST test image {index} (label {label}), L-inf radius {eps.ToString(inv)}.");
     sb.AppendLine("; The asserts describe the unsafe set: some other class scores at least as high as the label.");
     for (int i = 0; i < 784; i++) sb.AppendLine($"(declare-const X_{i} Real)");
     for (int i = 0; i < 10; i++) sb.AppendLine($"(declare-const Y_{i} Real)");

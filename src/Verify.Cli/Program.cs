@@ -25,6 +25,8 @@ public static class Program
         root.Subcommands.Add(PerfCommand.Create());
         root.Subcommands.Add(LipschitzCommand.Create());
         root.Subcommands.Add(LipschitzStudyCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(CertifyCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
