@@ -37,20 +37,15 @@ public static class CrownIbp
         return bias + (a * mid).flatten(2).sum(2) - (a.abs() * rad).flatten(2).sum(2);
     }
 
-    /// <summary>Coefficients through a ReLU with pre-activation bounds l, u ([batch, 1, ...]) for a lower bound.</summary>
+    /// <summary>Coefficients through a ReLU with pre-activation bounds l, u ([batch, 1, ...]) for a lower bound (the engine's CROWN relaxation).</summary>
     static (Tensor A, Tensor Bias) Relu(Tensor a, Tensor l, Tensor u)
     {
-        var active = l >= 0;
-        var unstable = (l < 0).logical_and(u > 0);
-        var width = torch.where(unstable, u - l, torch.ones_like(u));
-        var chord = u.clamp_min(0) / width;
-        var upperSlope = torch.where(active, torch.ones_like(u), torch.where(unstable, chord, torch.zeros_like(u)));
-        var upperIntercept = torch.where(unstable, -chord * l, torch.zeros_like(u));
-        var lowerSlope = torch.where(active, torch.ones_like(u),
-            torch.where(unstable, (u > -l).to_type(u.dtype), torch.zeros_like(u)));
+        var r = ReluRelaxation.Relax(l, u);
         var pos = a.clamp_min(0);
         var neg = a.clamp_max(0);
-        var bias = (neg * upperIntercept).flatten(2).sum(2);
-        return (pos * lowerSlope + neg * upperSlope, bias);
+        var bias = (neg * r.UpperIntercept).flatten(2).sum(2) + (pos * r.LowerIntercept).flatten(2).sum(2);
+        return (pos * r.LowerSlope + neg * r.UpperSlope, bias);
     }
+
+    static readonly Verify.Operators.Relu ReluRelaxation = new();
 }
