@@ -49,8 +49,10 @@ public static class ReluSplitBab
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         long domains = 0;
         int steps = 0;
+        var trimmer = new HeapTrimmer();
         while (flat.shape[0] > 0)
         {
+            trimmer.BetweenSteps();
             if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
