@@ -23,14 +23,30 @@ public static class JacobianBounds
         int j = outputs.Length;
         long domains = hidden == 0 ? 1 : slopes[0].Lower.shape[0];
         long pairs = domains * j;
-        var w = net.Weights;
         var idx = tensor(outputs.Select(o => (long)o).ToArray(), dtype: ScalarType.Int64, device: CPU);
-        var top = w[hidden].index_select(0, idx);                                  // [J, n_{H-1} or inputs]
+        var top = net.Weights[hidden].index_select(0, idx);                        // [J, n_{H-1} or inputs]
         var c = top.unsqueeze(0).expand(domains, -1, -1).reshape(pairs, -1);      // the constant g_{H-1}
         Tensor Pairwise(Tensor t) => t.unsqueeze(1).expand(-1, j, -1).reshape(pairs, -1);
-        var sl = slopes.Select(s => Pairwise(s.Lower)).ToArray();
-        var su = slopes.Select(s => Pairwise(s.Upper)).ToArray();
+        return Propagate(net, slopes.Select(s => Pairwise(s.Lower)).ToArray(), slopes.Select(s => Pairwise(s.Upper)).ToArray(), c, method);
+    }
 
+    /// <summary>
+    /// Bounds for one output per domain (<paramref name="outputOfDomain"/>, one entry per row of the derivative
+    /// bounds), so that domains of different outputs share one batched pass.
+    /// </summary>
+    public static JacobianBoundResult ComputePerDomain(LipschitzNetwork net, IntervalBounds[] slopes, long[] outputOfDomain, JacobianMethod method)
+    {
+        var idx = tensor(outputOfDomain, dtype: ScalarType.Int64, device: CPU);
+        var c = net.Weights[net.HiddenLayers].index_select(0, idx);
+        return Propagate(net, slopes.Select(s => s.Lower).ToArray(), slopes.Select(s => s.Upper).ToArray(), c, method);
+    }
+
+    /// <summary>Back-substitution for [pairs] rows: derivative bounds per hidden layer and the constant g_{H−1} per row.</summary>
+    static JacobianBoundResult Propagate(LipschitzNetwork net, Tensor[] sl, Tensor[] su, Tensor c, JacobianMethod method)
+    {
+        int hidden = net.HiddenLayers;
+        long pairs = c.shape[0];
+        var w = net.Weights;
         var g = new IntervalBounds[hidden];
         var lines = new LinearLines[hidden];
         IntervalBounds input;

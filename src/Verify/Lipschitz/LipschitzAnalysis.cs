@@ -121,7 +121,7 @@ public static class LipschitzAnalysis
         {
             int a = order[r];
             if (options.OverallOnly && crownUpper[a] <= attained) { skipped++; exact[a] = crownUpper[a] <= sampled[a]; continue; }
-            double left = Math.Max(1, options.TimeoutSeconds - clock.Elapsed.TotalSeconds);
+            double left = Math.Max(1, (options.MipTimeoutSeconds ?? options.TimeoutSeconds) - clock.Elapsed.TotalSeconds);
             var hidden = crown.Result.Hidden.Select(h => Row(h, a)).ToArray();
             var result = LipschitzMip.Solve(net, lower, upper, fw, hidden, Row(crown.Result.InputGradient, a), outputs[a],
                 Share(left, order.Length - r, options.OverallOnly));
@@ -142,7 +142,10 @@ public static class LipschitzAnalysis
         var up = (double[])crownUpper.Clone();
         // With no unstable neuron, or CROWN meeting the sampled value, the bound is already exact.
         var exact = crownUpper.Select((c, a) => net.HiddenLayers == 0 || c <= sampled[a]).ToArray();
-        var open = Enumerable.Range(0, outputs.Length).Where(a => !exact[a]).ToArray();
+        // For the overall constant only, an output whose CROWN bound is below a value attained by another output
+        // cannot attain the maximum: it keeps its (sound, inexact) CROWN bound, as the MILP's skipped outputs do.
+        double attained = sampled.Max();
+        var open = Enumerable.Range(0, outputs.Length).Where(a => !exact[a] && !(options.OverallOnly && crownUpper[a] <= attained)).ToArray();
         string detail = "no branching needed";
         if (open.Length > 0)
         {

@@ -27,6 +27,7 @@ public static class LipschitzBab
     {
         if (!net.IsPiecewiseLinear) throw new VerifyException("branch-and-bound applies to ReLU networks only");
         var clock = Stopwatch.StartNew();
+        using var lp = new PatternLp(net, lower, upper);
         int hidden = net.HiddenLayers, count = outputs.Length;
         var widths = Enumerable.Range(0, hidden).Select(k => net.Dense.Layers[k].Outputs).ToArray();
         var best = (double[])incumbents.Clone();
@@ -39,35 +40,27 @@ public static class LipschitzBab
         bool stopped = false;
         while (true)
         {
-            foreach (var group in pending.GroupBy(p => p.Item1))
+            domains += pending.Count;
+            foreach (var (domain, leaf) in Evaluate(net, lower, upper, outputs, pending, widths))
             {
-                int a = group.Key;
-                var batch = group.Select(p => p.Item2).ToList();
-                domains += batch.Count;
-                foreach (var (domain, leaf) in Evaluate(net, lower, upper, outputs[a], batch, widths))
+                if (domain is null) { unreachable++; continue; }
+                int a = domain.Output;
+                if (domain.Upper <= Threshold(a)) { prunedMax[a] = Math.Max(prunedMax[a], domain.Upper); continue; }
+                var pattern = leaf!;
+                if (!pattern.IsLeaf)
                 {
-                    if (domain is null) { unreachable++; continue; }
-                    if (domain.Upper <= Threshold(a)) { prunedMax[a] = Math.Max(prunedMax[a], domain.Upper); continue; }
-                    var pattern = leaf!;
-                    if (!pattern.IsLeaf)
-                    {
-                        // An internal domain: its splits may already be contradictory (the clamped forward bounds do
-                        // not see every contradiction); the LP with triangle relaxations of the free ReLUs decides.
-                        if (options.LpFilterDepth > 0 && domain.Splits.Sum(r => r.Count(v => v != 0)) >= options.LpFilterDepth
-                            && LeafFeasibility.Check(net, lower, upper, pattern.Forward, pattern.Pattern) == PatternReach.Unreachable)
-                        { unreachable++; continue; }
-                    }
-                    else
-                    {
-                        var reach = LeafFeasibility.Check(net, lower, upper, pattern.Forward, pattern.Pattern);
-                        if (reach == PatternReach.Unreachable) { unreachable++; continue; }
-                        if (reach == PatternReach.Interior) best[a] = Math.Max(best[a], domain.Upper);
-                        else boundaryMax[a] = Math.Max(boundaryMax[a], domain.Upper);
-                        continue;
-                    }
-                    if (pattern.IsLeaf) continue;
-                    queue.Enqueue(domain with { Output = a }, -domain.Upper);
+                    // An internal domain: its splits may already be contradictory (the clamped forward bounds do
+                    // not see every contradiction); the LP with triangle relaxations of the free ReLUs decides.
+                    if (options.LpFilterDepth > 0 && domain.Splits.Sum(r => r.Count(v => v != 0)) >= options.LpFilterDepth
+                        && lp.Check(pattern.Forward, pattern.Pattern) == PatternReach.Unreachable)
+                    { unreachable++; continue; }
+                    queue.Enqueue(domain, -domain.Upper);
+                    continue;
                 }
+                var reach = lp.Check(pattern.Forward, pattern.Pattern);
+                if (reach == PatternReach.Unreachable) { unreachable++; continue; }
+                if (reach == PatternReach.Interior) best[a] = Math.Max(best[a], domain.Upper);
+                else boundaryMax[a] = Math.Max(boundaryMax[a], domain.Upper);
             }
             pending.Clear();
             if (queue.Count == 0) break;
@@ -95,14 +88,15 @@ public static class LipschitzBab
     /// <summary>
     /// Bounds a batch of domains: null for a domain whose bounds cross (empty), a leaf pattern when no ReLU is unstable.
     /// </summary>
-    static List<(Domain? Domain, Leaf? Leaf)> Evaluate(LipschitzNetwork net, double[] lower, double[] upper, int output,
-        List<sbyte[][]> batch, int[] widths)
+    static List<(Domain? Domain, Leaf? Leaf)> Evaluate(LipschitzNetwork net, double[] lower, double[] upper, int[] outputs,
+        List<(int Output, sbyte[][] Splits)> pending, int[] widths)
     {
         using var scope = NewDisposeScope();
+        var batch = pending.Select(p => p.Splits).ToList();
         var splits = SplitTensors(batch, widths);
         var forward = ForwardBounds.Compute(net, lower, upper, splits);
         var slopes = Enumerable.Range(0, widths.Length).Select(k => SlopeBounds.Of(DenseActivation.Relu, forward[k])).ToArray();
-        var jac = JacobianBounds.Compute(net, slopes, new[] { output }, JacobianMethod.Crown);
+        var jac = JacobianBounds.ComputePerDomain(net, slopes, pending.Select(p => (long)outputs[p.Output]).ToArray(), JacobianMethod.Crown);
         var norm = jac.NormUpper.data<double>().ToArray();
         var crossing = forward.Select(f => (f.Lower > f.Upper).any(1)).Aggregate((a, b) => a.logical_or(b)).data<bool>().ToArray();
         var unstable = forward.Select(f => ((f.Lower < 0).logical_and(f.Upper > 0)).sum(1)).Aggregate((a, b) => a + b).data<long>().ToArray();
@@ -129,7 +123,7 @@ public static class LipschitzBab
             if (crossing[d] || double.IsNaN(norm[d])) { result.Add((double.IsNaN(norm[d]) && !crossing[d] ? throw new InvalidOperationException("NaN Jacobian bound") : null, null)); continue; }
             int flat = (int)choice[d], layer = 0;
             while (layer + 1 < widths.Length && flat >= offsets[layer + 1]) layer++;
-            var domain = new Domain(batch[d], norm[d], layer, flat - offsets[layer]);
+            var domain = new Domain(batch[d], norm[d], layer, flat - offsets[layer], pending[d].Output);
             var fw = new (double[] L, double[] U)[widths.Length];
             var pattern = new sbyte[widths.Length][];
             for (int k = 0; k < widths.Length; k++)

@@ -10,10 +10,12 @@ namespace Verify.Lipschitz;
 /// </param>
 /// <param name="Sampling">Options of the sampled lower bound.</param>
 /// <param name="BabBatchSize">Domains split per branch-and-bound iteration.</param>
+/// <param name="MipTimeoutSeconds">The MILP's own time limit, when it differs from <paramref name="TimeoutSeconds"/>.</param>
 public sealed record LipschitzOptions(
     IReadOnlyList<LipschitzMethod> Methods,
     int? Output = null,
     double TimeoutSeconds = 60,
     bool OverallOnly = false,
     SamplingOptions? Sampling = null,
-    int BabBatchSize = 32);
+    int BabBatchSize = 32,
+    double? MipTimeoutSeconds = null);

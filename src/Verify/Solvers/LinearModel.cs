@@ -47,6 +47,7 @@ internal sealed class LinearModel : IDisposable
     /// <summary>Changes a column's bounds.</summary>
     public void SetColumnBounds(int column, double lower, double upper)
     {
+        if (columnLower[column] == lower && columnUpper[column] == upper) return;
         variables[column].SetBounds(lower, upper);
         columnLower[column] = lower;
         columnUpper[column] = upper;
@@ -76,6 +77,25 @@ internal sealed class LinearModel : IDisposable
         }
         constraints.Add(ct);
         rows.Add(new Row(cols.ToArray(), coefs.ToArray(), lower, upper));
+    }
+
+    /// <summary>Changes a row's bounds (an infinite side leaves that side free).</summary>
+    public void SetRowBounds(int row, double lower, double upper)
+    {
+        if (rows[row].Lower == lower && rows[row].Upper == upper) return;
+        constraints[row].SetBounds(lower, upper);
+        rows[row] = rows[row] with { Lower = lower, Upper = upper };
+    }
+
+    /// <summary>Changes the coefficient of a column the row was created with (it stays part of the row, zero or not).</summary>
+    public void SetCoefficient(int row, int column, double value)
+    {
+        var r = rows[row];
+        int k = Array.IndexOf(r.Columns, column);
+        if (k < 0) throw new ArgumentException($"column {column} is not part of row {row}");
+        if (r.Coefficients[k] == value) return;
+        constraints[row].SetCoefficient(variables[column], value);
+        r.Coefficients[k] = value;
     }
 
     /// <summary>Replaces the objective by Σ coefficients[k]·x[columns[k]] + offset (duplicate columns add up), minimised.</summary>
