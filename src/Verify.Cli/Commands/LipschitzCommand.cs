@@ -1,3 +1,4 @@
+using Verify.Bounds;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -40,8 +41,9 @@ public static class LipschitzCommand
         var timeout = new Option<double>("--timeout") { Description = "seconds for each of the MILP and the branch-and-bound", DefaultValueFactory = _ => 60 };
         var json = new Option<string?>("--json") { Description = "write the figures as JSON to this file" };
         var monotone = new Option<bool>("--monotone") { Description = "print the provably monotone input-output pairs" };
+        var alpha = AlphaIterationsOption(20);
         var cmd = new Command("lipschitz", "Bound the local l_inf Lipschitz constant (max_j ||grad f_j||_1) over a box, with a sampled lower bound.")
-            { model, spec, center, eps, domain, output, method, timeout, json, monotone };
+            { model, spec, center, eps, domain, output, method, timeout, json, monotone, alpha };
         cmd.SetAction(parse =>
         {
             var graph = Inputs.Model(parse.GetValue(model)!);
@@ -63,7 +65,7 @@ public static class LipschitzCommand
             LipschitzReport? report = null;
             if (local)
             {
-                var options = new LipschitzOptions(methods, parse.GetValue(output), t);
+                var options = new LipschitzOptions(methods, parse.GetValue(output), t, ForwardOptimization: ForwardOptimization(parse.GetValue(alpha)));
                 report = LipschitzAnalysis.Run(net, region!.Lower, region.Upper, options);
                 Print(report);
                 if (parse.GetValue(monotone)) PrintMonotone(report, net.Dense.InputSize);
@@ -83,6 +85,21 @@ public static class LipschitzCommand
         });
         return cmd;
     }
+
+    /// <summary>The --alpha-iterations option: alpha-CROWN steps for the forward bounds (0: plain CROWN).</summary>
+    internal static Option<int> AlphaIterationsOption(int defaultValue) => new("--alpha-iterations")
+    {
+        Description = "alpha-CROWN steps per layer for the forward pre-activation bounds (0: plain CROWN)",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    /// <summary>The forward optimisation for --alpha-iterations N.</summary>
+    internal static OptimizationOptions? ForwardOptimization(int iterations) => iterations switch
+    {
+        < 0 => throw new VerifyException($"--alpha-iterations must be 0 or more, got {iterations}"),
+        0 => null,
+        _ => new OptimizationOptions(Iterations: iterations),
+    };
 
     static LipschitzRegion Region(string? spec, string? center, double? eps, Verify.Graph.ComputationGraph graph)
     {

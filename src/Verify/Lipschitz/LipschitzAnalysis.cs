@@ -32,7 +32,9 @@ public static class LipschitzAnalysis
         double samplingSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var forward = ForwardBounds.Compute(net, lower, upper);
+        var forward = options.ForwardOptimization is { } optimization
+            ? ForwardBounds.Optimized(net, lower, upper, optimization, DateTime.UtcNow.AddSeconds(options.TimeoutSeconds))
+            : ForwardBounds.Compute(net, lower, upper);
         var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => SlopeBounds.Of(net.ActivationOf(k), forward[k])).ToArray();
         double forwardSeconds = clock.Elapsed.TotalSeconds;
         int unstable = slopes.Sum(s => (int)(s.Lower < s.Upper).sum().item<long>());
@@ -72,7 +74,7 @@ public static class LipschitzAnalysis
                     figures.Add(RunMip(net, lower, upper, options, outputs, forward, Jacobian(JacobianMethod.Crown), sampled));
                     break;
                 case LipschitzMethod.Bab:
-                    figures.Add(RunBab(net, lower, upper, options, outputs, Jacobian(JacobianMethod.Crown), sampled));
+                    figures.Add(RunBab(net, lower, upper, options, outputs, forward, Jacobian(JacobianMethod.Crown), sampled));
                     break;
             }
         }
@@ -115,7 +117,7 @@ public static class LipschitzAnalysis
         var exact = new bool[outputs.Length];
         // A value attained by any output (sampled or exact) bounds from below the overall constant.
         double attained = sampled.Max();
-        int skipped = 0, solved = 0;
+        int skipped = 0, solved = 0, rejected = 0;
         var order = Order(crownUpper);
         for (int r = 0; r < order.Length; r++)
         {
@@ -126,16 +128,23 @@ public static class LipschitzAnalysis
             var result = LipschitzMip.Solve(net, lower, upper, fw, hidden, Row(crown.Result.InputGradient, a), outputs[a],
                 Share(left, order.Length - r, options.OverallOnly));
             solved++;
+            if (result.Upper < sampled[a] - 1e-7 * (1 + Math.Abs(sampled[a])))
+            {
+                // The solver's bound is below a value attained in the box: its answer is wrong, keep CROWN's bound.
+                rejected++;
+                continue;
+            }
             up[a] = Math.Min(result.Upper, crownUpper[a]);
             exact[a] = result.Exact;
             if (result.Exact) attained = Math.Max(attained, result.Value);
         }
         string detail = skipped > 0 ? $"{solved} MILPs, {skipped} outputs skipped (CROWN bound below an exact value)" : $"{solved} MILPs";
+        if (rejected > 0) detail += $", {rejected} rejected (bound below a sampled value)";
         return new MethodFigures(LipschitzMethod.Mip, up, exact, clock.Elapsed.TotalSeconds + crown.Seconds, detail);
     }
 
     static MethodFigures RunBab(LipschitzNetwork net, double[] lower, double[] upper, LipschitzOptions options, int[] outputs,
-        (JacobianBoundResult Result, double Seconds) crown, double[] sampled)
+        IntervalBounds[] forward, (JacobianBoundResult Result, double Seconds) crown, double[] sampled)
     {
         var clock = Stopwatch.StartNew();
         var crownUpper = crown.Result.NormUpper.data<double>().ToArray();
@@ -150,7 +159,7 @@ public static class LipschitzAnalysis
         if (open.Length > 0)
         {
             var results = LipschitzBab.Run(net, lower, upper, open.Select(a => outputs[a]).ToArray(), open.Select(a => sampled[a]).ToArray(),
-                new LipschitzBabOptions(options.TimeoutSeconds, options.BabBatchSize), options.OverallOnly);
+                new LipschitzBabOptions(options.TimeoutSeconds, options.BabBatchSize), options.OverallOnly, forward);
             for (int r = 0; r < open.Length; r++)
             {
                 up[open[r]] = Math.Min(results[r].Upper, crownUpper[open[r]]);

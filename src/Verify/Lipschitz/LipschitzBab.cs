@@ -21,9 +21,11 @@ public static class LipschitzBab
     /// <paramref name="incumbents"/> are values attained in the box per output (the sampled lower bounds). With
     /// <paramref name="overallOnly"/>, a domain is also pruned when its bound is at most a value attained by any output
     /// (only the overall constant is then exact; such prunings still count in each output's upper bound).
+    /// <paramref name="root"/>, when given, holds pre-activation bounds [1, n_k] valid over the whole box (e.g. by
+    /// alpha-CROWN); every domain's bounds are intersected with them.
     /// </summary>
     public static LipschitzBabResult[] Run(LipschitzNetwork net, double[] lower, double[] upper, int[] outputs, double[] incumbents,
-        LipschitzBabOptions options, bool overallOnly = false)
+        LipschitzBabOptions options, bool overallOnly = false, IntervalBounds[]? root = null)
     {
         if (!net.IsPiecewiseLinear) throw new VerifyException("branch-and-bound applies to ReLU networks only");
         var clock = Stopwatch.StartNew();
@@ -41,7 +43,8 @@ public static class LipschitzBab
         while (true)
         {
             domains += pending.Count;
-            foreach (var (domain, leaf) in Evaluate(net, lower, upper, outputs, pending, widths))
+            // Every dequeued domain may have been pruned: nothing to bound this round.
+            foreach (var (domain, leaf) in pending.Count == 0 ? new() : Evaluate(net, lower, upper, outputs, pending, widths, root))
             {
                 if (domain is null) { unreachable++; continue; }
                 int a = domain.Output;
@@ -89,12 +92,12 @@ public static class LipschitzBab
     /// Bounds a batch of domains: null for a domain whose bounds cross (empty), a leaf pattern when no ReLU is unstable.
     /// </summary>
     static List<(Domain? Domain, Leaf? Leaf)> Evaluate(LipschitzNetwork net, double[] lower, double[] upper, int[] outputs,
-        List<(int Output, sbyte[][] Splits)> pending, int[] widths)
+        List<(int Output, sbyte[][] Splits)> pending, int[] widths, IntervalBounds[]? root)
     {
         using var scope = NewDisposeScope();
         var batch = pending.Select(p => p.Splits).ToList();
         var splits = SplitTensors(batch, widths);
-        var forward = ForwardBounds.Compute(net, lower, upper, splits);
+        var forward = ForwardBounds.Compute(net, lower, upper, splits, root: root);
         var slopes = Enumerable.Range(0, widths.Length).Select(k => SlopeBounds.Of(DenseActivation.Relu, forward[k])).ToArray();
         var jac = JacobianBounds.ComputePerDomain(net, slopes, pending.Select(p => (long)outputs[p.Output]).ToArray(), JacobianMethod.Crown);
         var norm = jac.NormUpper.data<double>().ToArray();

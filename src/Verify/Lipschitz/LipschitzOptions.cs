@@ -10,6 +10,9 @@ namespace Verify.Lipschitz;
 /// </param>
 /// <param name="Sampling">Options of the sampled lower bound.</param>
 /// <param name="BabBatchSize">Domains split per branch-and-bound iteration.</param>
+/// <param name="ForwardOptimization">
+/// alpha-CROWN for the forward pre-activation bounds (fewer unstable ReLUs for every method), or null for plain CROWN.
+/// </param>
 /// <param name="MipTimeoutSeconds">The MILP's own time limit, when it differs from <paramref name="TimeoutSeconds"/>.</param>
 public sealed record LipschitzOptions(
     IReadOnlyList<LipschitzMethod> Methods,
@@ -18,4 +21,5 @@ public sealed record LipschitzOptions(
     bool OverallOnly = false,
     SamplingOptions? Sampling = null,
     int BabBatchSize = 32,
-    double? MipTimeoutSeconds = null);
+    double? MipTimeoutSeconds = null,
+    Verify.Bounds.OptimizationOptions? ForwardOptimization = null);

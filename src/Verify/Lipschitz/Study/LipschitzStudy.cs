@@ -7,8 +7,9 @@ namespace Verify.Lipschitz.Study;
 /// <param name="MipSeconds">MILP time limit per case (shared by the outputs).</param>
 /// <param name="BabSeconds">Branch-and-bound time limit per case.</param>
 /// <param name="Training">Training options.</param>
+/// <param name="ForwardOptimization">alpha-CROWN for the forward bounds shared by every method (null: plain CROWN).</param>
 public sealed record StudyOptions(int[] Widths, int[] Depths, double[] Radii, double MipSeconds = 120, double BabSeconds = 60,
-    TrainingOptions? Training = null);
+    TrainingOptions? Training = null, Verify.Bounds.OptimizationOptions? ForwardOptimization = null);
 
 /// <summary>
 /// The published study's networks (MLPs on the synthetic leaders data) at x0 = 0.5·1: for each network and radius,
@@ -50,7 +51,8 @@ public static class LipschitzStudy
                 // plus its own search.
                 var report = LipschitzAnalysis.Run(net, lo, hi, new LipschitzOptions(
                     new[] { LipschitzMethod.Naive, LipschitzMethod.Crown, LipschitzMethod.Bab, LipschitzMethod.Mip },
-                    TimeoutSeconds: options.BabSeconds, MipTimeoutSeconds: options.MipSeconds, OverallOnly: true));
+                    TimeoutSeconds: options.BabSeconds, MipTimeoutSeconds: options.MipSeconds, OverallOnly: true,
+                    ForwardOptimization: options.ForwardOptimization));
                 var by = report.Methods.ToDictionary(m => m.Method);
                 var m = by[LipschitzMethod.Mip];
                 var c = new StudyCase(string.Join("-", widths), r, accuracy, report.UnstableNeurons, report.OverallLower, report.SamplingSeconds,
