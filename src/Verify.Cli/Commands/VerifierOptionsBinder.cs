@@ -76,7 +76,7 @@ public sealed class VerifierOptionsBinder
     public Option<string> BabBranching { get; } = new("--bab-branching")
     {
         Description = "ReLU splitting: choose the neuron by the BaBSR score (babsr) or by filtered smart branching among the top BaBSR candidates (fsb)",
-        DefaultValueFactory = _ => "fsb",
+        DefaultValueFactory = _ => "babsr",
     };
 
     /// <summary>--fsb-candidates.</summary>

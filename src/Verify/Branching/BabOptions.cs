@@ -22,7 +22,7 @@ public sealed record BabOptions(
     bool WorstFirst = true,
     bool InputSplitCrownIntermediate = true,
     bool WarmStartAlpha = true,
-    BranchingRule Branching = BranchingRule.Fsb,
+    BranchingRule Branching = BranchingRule.BaBsr,
     int FsbCandidates = 8)
 {
     /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>

@@ -10,12 +10,14 @@ namespace Verify.Branching;
 /// estimating both children's bounds with one backward pass each (the parent's intermediate bounds with the candidate
 /// clamped to one side, the parent's alphas and betas, no optimisation), all domains × candidates × sides batched.
 /// The candidate whose worse child has the highest estimated bound is chosen. The estimate only steers the choice: the
-/// children are bounded afterwards as usual.
+/// children are bounded afterwards as usual. A child inherits its parent's bound, so an estimate is raised to it: without
+/// the new split's multiplier, the cheap pass often rates the constrained child below its parent, which would make
+/// splits that change nothing look best; ties then go to the better score.
 /// </summary>
 public static class FilteredSmartBranching
 {
     /// <summary>Entries (rows × specs × widest node) one chunk of the batched estimate may hold, to bound memory.</summary>
-    const long ChunkElements = 1L << 24;
+    const long ChunkElements = 1L << 22;
 
     /// <summary>
     /// The flat neuron index [rows] to split in each domain (indices into the concatenation of <paramref name="relus"/>'
@@ -25,13 +27,19 @@ public static class FilteredSmartBranching
     /// [rows, specs] the atoms (a domain's bound is the max over its real atoms). <paramref name="alphas"/> per ReLU node
     /// [rows, specs, ...shape] and <paramref name="betas"/> per split ReLU node [rows, specs, ...input shape], with their
     /// <paramref name="splits"/> [rows, ...input shape], are the parent's parameters (null: default slopes, no betas).
+    /// <paramref name="parentBound"/> [rows], when given, is the bound the children inherit (the estimates' floor).
     /// </summary>
     public static Tensor Choose(ComputationGraph graph, IReadOnlyList<Node> relus, IntervalBounds[] bounds, Tensor c, Tensor bias,
         Tensor mask, Tensor score, int candidates, IReadOnlyDictionary<int, Tensor>? alphas = null,
-        IReadOnlyDictionary<int, Tensor>? splits = null, IReadOnlyDictionary<int, Tensor>? betas = null)
+        IReadOnlyDictionary<int, Tensor>? splits = null, IReadOnlyDictionary<int, Tensor>? betas = null, Tensor? parentBound = null)
     {
         var estimate = ChildEstimates(graph, relus, bounds, c, bias, mask, score, candidates, alphas, splits, betas, out var top);
         using var noGrad = torch.no_grad();
+        if (parentBound is not null)
+        {
+            var valid = estimate > double.NegativeInfinity;
+            estimate = torch.where(valid, torch.fmax(estimate, parentBound.to_type(estimate.dtype).view(-1, 1, 1)), estimate);
+        }
         var worse = estimate.amin(2);
         var pick = worse.argmax(1, keepdim: true);
         return top.gather(1, pick).squeeze(1);

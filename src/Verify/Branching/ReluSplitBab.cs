@@ -160,7 +160,7 @@ public static class ReluSplitBab
                     bestIdx = FilteredSmartBranching.Choose(graph, relus, bounds.Select(ib => ib.Lower is null ? ib
                             : new IntervalBounds(ib.Lower.index_select(0, keep), ib.Upper.index_select(0, keep))).ToArray(),
                         c.index_select(0, keep), bias.index_select(0, keep), mask.index_select(0, keep), score,
-                        options.FsbCandidates, Rows(warm!.Best, keep), Rows(splits, keep), Rows(warm.BestBeta, keep));
+                        options.FsbCandidates, Rows(warm!.Best, keep), Rows(splits, keep), Rows(warm.BestBeta, keep), dl.index_select(0, keep));
                 var plus = kSigns.clone();
                 var minus = kSigns.clone();
                 var col = bestIdx.unsqueeze(1);

@@ -11,7 +11,7 @@ namespace Verify.Tests.Branching;
 /// <summary>
 /// Filtered smart branching against an independent computation: every unstable neuron's two children bounded one by
 /// one (CROWN, or alpha-CROWN's first iterate from given alphas, on the parent's bounds with that neuron clamped); the
-/// chosen neuron must be one whose worse child bound is the best.
+/// chosen neuron must be one whose worse child bound is the best (floored at the parent's bound when one is given).
 /// </summary>
 public class FilteredSmartBranchingTests
 {
@@ -64,15 +64,16 @@ public class FilteredSmartBranchingTests
         return Enumerable.Range(0, Specs).Where(s => m[s]).Max(s => lb[0, s].item<double>());
     }
 
-    static void AssertBestChoice(Problem p, Tensor chosen, Func<int, IntervalBounds[], Tensor, Tensor, Tensor> bound)
+    static void AssertBestChoice(Problem p, Tensor chosen, Func<int, IntervalBounds[], Tensor, Tensor, Tensor> bound, double[]? floor = null)
     {
         var score = p.Score;
         for (int d = 0; d < Domains; d++)
         {
             var unstable = Enumerable.Range(0, (int)score.shape[1]).Where(j => score[d, j].item<double>() >= 0).ToArray();
             Assert.That(unstable, Is.Not.Empty, "the example must have unstable neurons");
-            double Worse(int j) => Math.Min(ChildBound(p, d, j, true, (b, c, bias) => bound(d, b, c, bias)),
-                ChildBound(p, d, j, false, (b, c, bias) => bound(d, b, c, bias)));
+            double f = floor?[d] ?? double.NegativeInfinity;
+            double Worse(int j) => Math.Min(Math.Max(f, ChildBound(p, d, j, true, (b, c, bias) => bound(d, b, c, bias))),
+                Math.Max(f, ChildBound(p, d, j, false, (b, c, bias) => bound(d, b, c, bias))));
             var worse = unstable.ToDictionary(j => j, Worse);
             int pick = (int)chosen[d].item<long>();
             Assert.That(unstable, Does.Contain(pick), $"domain {d}: the chosen neuron {pick} is not unstable");
@@ -111,6 +112,37 @@ public class FilteredSmartBranchingTests
             using var warm = new AlphaWarmStart(alphas.ToDictionary(kv => kv.Key, kv => kv.Value.narrow(0, d, 1)));
             return OptimizedBound.SpecLower(p.Graph, b, c, bias, new OptimizationOptions(Iterations: 0), warm: warm);
         });
+    }
+
+    /// <summary>
+    /// With the inherited parent bound as floor (here each domain's own CROWN bound, which clamping a neuron may undercut
+    /// without the new split's multiplier), the choice maximises the floored worse child, ties going to the better score.
+    /// </summary>
+    [TestCase(41)]
+    [TestCase(42)]
+    public void ChoosesTheBestFlooredWorseChild(int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var p = Make(seed);
+        var own = BoundComputer.SpecLower(p.Graph, p.Bounds, p.C, p.Bias, BoundMethod.Crown)
+            .masked_fill(p.Mask.logical_not(), double.NegativeInfinity).amax(1);
+        var gen = new Generator((ulong)seed + 7);
+        var score = torch.where(p.Score >= 0, torch.rand(p.Score.shape, generator: gen, dtype: ScalarType.Float64), p.Score);
+        var chosen = FilteredSmartBranching.Choose(p.Graph, p.Relus, p.Bounds, p.C, p.Bias, p.Mask, score, (int)score.shape[1], parentBound: own);
+        var floor = own.data<double>().ToArray();
+        AssertBestChoice(p, chosen, (_, b, c, bias) => BoundComputer.SpecLower(p.Graph, b, c, bias, BoundMethod.Crown), floor);
+        // Among equally good candidates, the one with the best score.
+        for (int d = 0; d < Domains; d++)
+        {
+            int pick = (int)chosen[d].item<long>();
+            double Worse(int j) => Math.Min(
+                Math.Max(floor[d], ChildBound(p, d, j, true, (b, c, bias) => BoundComputer.SpecLower(p.Graph, b, c, bias, BoundMethod.Crown))),
+                Math.Max(floor[d], ChildBound(p, d, j, false, (b, c, bias) => BoundComputer.SpecLower(p.Graph, b, c, bias, BoundMethod.Crown))));
+            double best = Worse(pick);
+            var better = Enumerable.Range(0, (int)score.shape[1])
+                .Where(j => score[d, j].item<double>() > score[d, pick].item<double>() && Worse(j) >= best - 1e-12).ToArray();
+            Assert.That(better, Is.Empty, $"domain {d}: neurons [{string.Join(", ", better)}] tie with {pick} and score better");
+        }
     }
 
     [Test]
