@@ -145,6 +145,73 @@ public class FilteredSmartBranchingTests
         }
     }
 
+    /// <summary>
+    /// Under a parent split (first unstable neuron active) with random alphas and betas &gt;= 0, every child estimate
+    /// is a lower bound: never above the sampled minimum of the domain's margin over the points of the box that satisfy
+    /// the parent's split and the child's side.
+    /// </summary>
+    [TestCase(51)]
+    [TestCase(52)]
+    public void EstimatesWithParentBetasAreLowerBoundsOfTheSampledChildren(int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = RandomNetworks.Mlp(new[] { 4, 10, 8, 3 }, seed, weightScale: 1.5);
+        var relus = g.Nodes.Where(n => n.Op is Relu).ToArray();
+        var box = RandomNetworks.Box(Domains, 4, 0.25, seed + 1);
+        var bounds = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
+        // The parent split: the first unstable neuron of the first layer of each domain, active (input >= 0).
+        var first = bounds[relus[0].Inputs[0]];
+        var unstable0 = (first.Lower < 0).logical_and(first.Upper > 0);
+        Assume.That(unstable0.any(1).all().item<bool>(), "every domain needs an unstable first-layer neuron");
+        var j0 = unstable0.to_type(ScalarType.Int64).argmax(1);
+        var sign = torch.zeros_like(first.Lower).scatter(1, j0.unsqueeze(1), torch.ones(Domains, 1, dtype: ScalarType.Float64));
+        bounds[relus[0].Inputs[0]] = new IntervalBounds(torch.where(sign > 0, first.Lower.clamp_min(0), first.Lower), first.Upper);
+        var gen = new Generator((ulong)seed + 2);
+        var c = torch.randn(new long[] { Domains, Specs, 3 }, generator: gen, dtype: ScalarType.Float64);
+        var bias = torch.randn(new long[] { Domains, Specs }, generator: gen, dtype: ScalarType.Float64);
+        var mask = torch.ones(Domains, Specs, dtype: ScalarType.Bool);
+        var score = torch.cat(relus.Select(r =>
+        {
+            var ib = bounds[r.Inputs[0]];
+            return torch.where((ib.Lower < 0).logical_and(ib.Upper > 0), 1.0, -1.0).to_type(ScalarType.Float64);
+        }).ToArray(), 1);
+        var alphas = relus.ToDictionary(r => r.Index,
+            r => torch.rand(new[] { (long)Domains, Specs }.Concat(r.Shape).ToArray(), generator: gen, dtype: ScalarType.Float64));
+        var splits = new Dictionary<int, Tensor> { [relus[0].Index] = sign };
+        var gaps = new List<double>();
+        var betas = new Dictionary<int, Tensor> { [relus[0].Index] = torch.rand(new long[] { Domains, Specs, 10 }, generator: gen, dtype: ScalarType.Float64) * 0.5 };
+        int k = (int)score.shape[1];
+        var estimate = FilteredSmartBranching.ChildEstimates(g, relus, bounds, c, bias, mask, score, k, alphas, splits, betas, out var top);
+
+        const int samples = 20000;
+        var xs = RandomNetworks.Samples(box, samples, seed + 3);
+        int checkedChildren = 0;
+        for (int d = 0; d < Domains; d++)
+        {
+            var values = g.ForwardAll(xs[d]);
+            var pre = torch.cat(relus.Select(r => values[r.Inputs[0]].reshape(samples, -1)).ToArray(), 1);
+            var margin = (values[g.OutputIndex].reshape(samples, 3).matmul(c[d].T) + bias[d]).amax(1);
+            var inParent = pre[.., j0[d].item<long>()] >= 0;
+            for (int cand = 0; cand < k; cand++)
+            {
+                long j = top[d, cand].item<long>();
+                if (score[d, j].item<double>() < 0) continue;
+                for (int side = 0; side < 2; side++)
+                {
+                    var inChild = inParent.logical_and(side == 0 ? pre[.., j] >= 0 : pre[.., j] <= 0);
+                    if (!inChild.any().item<bool>()) continue;
+                    double sampledMin = margin.masked_select(inChild).min().item<double>();
+                    double est = estimate[d, cand, side].item<double>();
+                    Assert.That(est, Is.LessThanOrEqualTo(sampledMin + 1e-9), $"domain {d}, neuron {j}, side {side}");
+                    gaps.Add(sampledMin - est);
+                    checkedChildren++;
+                }
+            }
+        }
+        Assert.That(checkedChildren, Is.GreaterThan(10));
+        TestContext.Out.WriteLine($"{checkedChildren} children; gap to the sampled minimum: median {gaps.Order().ElementAt(gaps.Count / 2):G3}, min {gaps.Min():G3}");
+    }
+
     [Test]
     public void OneCandidateIsTheTopScore()
     {
