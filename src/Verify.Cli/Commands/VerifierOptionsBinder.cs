@@ -72,9 +72,24 @@ public sealed class VerifierOptionsBinder
         DefaultValueFactory = _ => "worst",
     };
 
+    /// <summary>--bab-branching.</summary>
+    public Option<string> BabBranching { get; } = new("--bab-branching")
+    {
+        Description = "ReLU splitting: choose the neuron by the BaBSR score (babsr) or by filtered smart branching among the top BaBSR candidates (fsb)",
+        DefaultValueFactory = _ => "babsr",
+    };
+
+    /// <summary>--fsb-candidates.</summary>
+    public Option<int> FsbCandidates { get; } = new("--fsb-candidates")
+    {
+        Description = "Filtered smart branching: BaBSR candidates per domain whose children's bounds are estimated",
+        DefaultValueFactory = _ => 8,
+    };
+
     /// <summary>Creates the options with their accepted values.</summary>
     public VerifierOptionsBinder()
     {
+        BabBranching.AcceptOnlyFromAmong("babsr", "fsb");
         BabOrder.AcceptOnlyFromAmong("worst", "fifo");
         Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "mip", "auto");
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
@@ -83,7 +98,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute, BabColdAlpha, BabOrder })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -108,6 +123,8 @@ public sealed class VerifierOptionsBinder
                 RecomputeIntermediate: parse.GetValue(BabRecompute),
                 WorstFirst: parse.GetValue(BabOrder) != "fifo",
                 WarmStartAlpha: !parse.GetValue(BabColdAlpha),
+                Branching: parse.GetValue(BabBranching) == "babsr" ? BranchingRule.BaBsr : BranchingRule.Fsb,
+                FsbCandidates: Positive(FsbCandidates),
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
             LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)));

@@ -78,7 +78,8 @@ public static class OptimizedBound
             var lb = BackwardPass.Lower(graph, start, a, bias, view, p);
             var detached = lb.detach();
             var improved = best is null ? detached : torch.fmax(best, detached);
-            if (warm is not null) warm.Record(p.Alpha, best is null ? null : detached > best);
+            if (warm is not null)
+                warm.Record(p.Alpha, betas.ToDictionary(x => x.Node, x => x.Beta), best is null ? null : detached > best);
             double sum = improved.nan_to_num(0, 0, 0).sum().to_type(ScalarType.Float64).item<double>();
             if (capture is not null && sum > bestSum)
                 foreach (var (k, v) in p.Capture!) capture[k] = v.detach().MoveToOuterDisposeScope();

@@ -11,6 +11,8 @@ namespace Verify.Branching;
 /// <param name="WorstFirst">ReLU splitting: expand the domains with the lowest bound first (best-first for a proof); false expands them in creation order (breadth-first).</param>
 /// <param name="InputSplitCrownIntermediate">Input splitting: tighten the forward linear intermediate bounds by backward CROWN (fewer domains, costlier steps).</param>
 /// <param name="WarmStartAlpha">ReLU splitting: each domain starts its alpha optimisation from its parent's best alphas.</param>
+/// <param name="Branching">ReLU splitting: how the neuron to split is chosen.</param>
+/// <param name="FsbCandidates">ReLU splitting with <see cref="BranchingRule.Fsb"/>: BaBSR candidates per domain whose children are estimated.</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
     int MaxDomains = 400_000,
@@ -19,7 +21,9 @@ public sealed record BabOptions(
     int ExactLeafUnstable = 6,
     bool WorstFirst = true,
     bool InputSplitCrownIntermediate = true,
-    bool WarmStartAlpha = true)
+    bool WarmStartAlpha = true,
+    BranchingRule Branching = BranchingRule.BaBsr,
+    int FsbCandidates = 8)
 {
     /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>
     public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 20, StallIterations: 3);

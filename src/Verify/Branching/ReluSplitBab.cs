@@ -13,7 +13,7 @@ namespace Verify.Branching;
 /// with a sign for every ReLU (+1 active, -1 inactive, 0 free), stored as one int8 row; intermediate bounds come from
 /// the root's, clamped by the splits (or recomputed by CROWN with them); the final bound optimises alpha and the
 /// split multipliers beta jointly. The worst-bounded domains are expanded first; the neuron to split is chosen by
-/// the BaBSR intercept score. A domain with every ReLU split or stable is decided exactly by SCIP
+/// the BaBSR intercept score, or by filtered smart branching among the best BaBSR candidates. A domain with every ReLU split or stable is decided exactly by SCIP
 /// (<see cref="LeafDecision"/>), which makes the search complete.
 /// </summary>
 public static class ReluSplitBab
@@ -96,10 +96,15 @@ public static class ReluSplitBab
                     : Clamp(i, new IntervalBounds(rb.Lower.index_select(0, caseIdx), rb.Upper.index_select(0, caseIdx)))).ToArray();
             }
             var capture = new Dictionary<int, Tensor>();
-            using var warm = bAlphas is null ? null : new AlphaWarmStart(Dequantise(relus, offsets, bAlphas, spec.Lower.dtype));
+            bool fsb = options.Branching == BranchingRule.Fsb;
+            // Filtered smart branching re-bounds the children with the parent's best alphas and betas, so it keeps them
+            // even when the store does not (cold start: the search itself starts each domain from the default slopes).
+            using var warm = bAlphas is not null
+                ? new AlphaWarmStart(Dequantise(relus, offsets, bAlphas, spec.Lower.dtype), keepBetas: fsb)
+                : fsb ? new AlphaWarmStart(new Dictionary<int, Tensor>(), keepBetas: true) : null;
             var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization, splits,
                 best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel, warm);
-            var bestAlphas = warm is null ? null : Quantise(relus, warm.Best, bAlphas!);
+            var bestAlphas = bAlphas is null ? null : Quantise(relus, warm!.Best, bAlphas);
             domains += b;
             steps++;
             if (lb.isnan().any().item<bool>())
@@ -149,7 +154,13 @@ public static class ReluSplitBab
                     kFlat = kFlat.index_select(0, open);
                     kSigns = kSigns.index_select(0, open);
                     bestIdx = bestIdx.index_select(0, open);
+                    score = score.index_select(0, open);
                 }
+                if (fsb && keep.shape[0] > 0)
+                    bestIdx = FilteredSmartBranching.Choose(graph, relus, bounds.Select(ib => ib.Lower is null ? ib
+                            : new IntervalBounds(ib.Lower.index_select(0, keep), ib.Upper.index_select(0, keep))).ToArray(),
+                        c.index_select(0, keep), bias.index_select(0, keep), mask.index_select(0, keep), score,
+                        options.FsbCandidates, Rows(warm!.Best, keep), Rows(splits, keep), Rows(warm.BestBeta, keep), dl.index_select(0, keep));
                 var plus = kSigns.clone();
                 var minus = kSigns.clone();
                 var col = bestIdx.unsqueeze(1);
@@ -200,6 +211,9 @@ public static class ReluSplitBab
         }
         return torch.cat(parts, 1);
     }
+
+    static Dictionary<int, Tensor> Rows(IReadOnlyDictionary<int, Tensor> perNode, Tensor rows) =>
+        perNode.ToDictionary(kv => kv.Key, kv => kv.Value.index_select(0, rows));
 
     const byte AlphaUnset = 255;
 

@@ -1,3 +1,4 @@
+using Verify.Branching;
 using Verify.Graph;
 using Verify.Import;
 using Verify.Solvers;
@@ -55,6 +56,17 @@ public class BabAgreesWithMipTests
     /// 0.001–0.01 while the root bound is -1.3, and input splitting needs more than the time limit to refute both atoms
     /// jointly (the MIP takes 0.1 s). ReLU splitting decides it through exact leaves.
     /// </remarks>
+    /// <summary>Filtered smart branching (3 candidates per domain, so that the estimate often picks another neuron than BaBSR).</summary>
+    [Test]
+    public void ReluSplittingWithFsbAgreesWithTheMip() =>
+        AssertAgreement(Enumerable.Range(0, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, bab: Fsb);
+
+    [Test]
+    public void ReluSplittingWithFsbAgreesWithTheMipOnConjunctions() =>
+        AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0, bab: Fsb);
+
+    static readonly BabOptions Fsb = new(Branching: BranchingRule.Fsb, FsbCandidates: 3);
+
     [Test]
     public void InputSplittingAgreesWithTheMipOnConjunctions() =>
         AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 1000, allowedTimeouts: 1);
@@ -67,12 +79,12 @@ public class BabAgreesWithMipTests
     /// For every seed: the MIP decides the property; branch and bound (attack off, so that it must find
     /// counterexamples itself) returns the same verdict, and its counterexamples hold in ONNX Runtime.
     /// </summary>
-    void AssertAgreement(IEnumerable<int> seeds, int maxAtoms, int inputSplitMaxInputs, int allowedTimeouts = 0)
+    void AssertAgreement(IEnumerable<int> seeds, int maxAtoms, int inputSplitMaxInputs, int allowedTimeouts = 0, BabOptions? bab = null)
     {
         var failures = new List<string>();
         var timeouts = new List<string>();
         var options = new VerifierOptions(MethodChoice.Bab, TimeLimit, CPU, ScalarType.Float32, Attack: null,
-            InputSplitMaxInputs: inputSplitMaxInputs);
+            InputSplitMaxInputs: inputSplitMaxInputs, Bab: bab);
         foreach (int seed in seeds)
         {
             if (failures.Count >= MaxFailures)

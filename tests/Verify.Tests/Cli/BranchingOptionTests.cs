@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Verify.Branching;
+using Verify.Cli.Commands;
+
+namespace Verify.Tests.Cli;
+
+/// <summary>--bab-branching and --fsb-candidates reach the branch-and-bound options; bad values are user errors.</summary>
+public class BranchingOptionTests
+{
+    static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args)
+    {
+        var binder = new VerifierOptionsBinder();
+        var cmd = new Command("check");
+        binder.AddTo(cmd);
+        return (binder, cmd.Parse(args));
+    }
+
+    [Test]
+    public void DefaultIsBabsr()
+    {
+        var (binder, parse) = Parse();
+        Assert.That(binder.Bind(parse, 10).BabOptions.Branching, Is.EqualTo(BranchingRule.BaBsr));
+    }
+
+    [Test]
+    public void FsbWithItsCandidates()
+    {
+        var (binder, parse) = Parse("--bab-branching", "fsb", "--fsb-candidates", "5");
+        var bab = binder.Bind(parse, 10).BabOptions;
+        Assert.That((bab.Branching, bab.FsbCandidates), Is.EqualTo((BranchingRule.Fsb, 5)));
+    }
+
+    [Test]
+    public void ZeroCandidatesIsAUserError()
+    {
+        var (binder, parse) = Parse("--bab-branching", "fsb", "--fsb-candidates", "0");
+        Assert.That(() => binder.Bind(parse, 10), Throws.TypeOf<VerifyException>().With.Message.Contains("--fsb-candidates"));
+    }
+
+    [Test]
+    public void UnknownRuleIsRejected() => Assert.That(Parse("--bab-branching", "random").Parse.Errors, Is.Not.Empty);
+}
