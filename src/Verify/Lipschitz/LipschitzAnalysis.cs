@@ -159,7 +159,8 @@ public static class LipschitzAnalysis
         if (open.Length > 0)
         {
             var results = LipschitzBab.Run(net, lower, upper, open.Select(a => outputs[a]).ToArray(), open.Select(a => sampled[a]).ToArray(),
-                new LipschitzBabOptions(options.TimeoutSeconds, options.BabBatchSize), options.OverallOnly, forward);
+                new LipschitzBabOptions(options.TimeoutSeconds, options.BabBatchSize), options.OverallOnly,
+                new BabRoot(forward, crown.Result, open.Select(a => (long)a).ToArray()));
             for (int r = 0; r < open.Length; r++)
             {
                 up[open[r]] = Math.Min(results[r].Upper, crownUpper[open[r]]);

@@ -21,11 +21,12 @@ public static class LipschitzBab
     /// <paramref name="incumbents"/> are values attained in the box per output (the sampled lower bounds). With
     /// <paramref name="overallOnly"/>, a domain is also pruned when its bound is at most a value attained by any output
     /// (only the overall constant is then exact; such prunings still count in each output's upper bound).
-    /// <paramref name="root"/>, when given, holds pre-activation bounds [1, n_k] valid over the whole box (e.g. by
-    /// alpha-CROWN); every domain's bounds are intersected with them.
+    /// <paramref name="root"/>, when given, holds the unsplit domain's bounds already computed (forward bounds valid
+    /// over the whole box, e.g. by alpha-CROWN, with which every domain's bounds are intersected, and their Jacobian
+    /// bounds), so the first round is not bounded again.
     /// </summary>
     public static LipschitzBabResult[] Run(LipschitzNetwork net, double[] lower, double[] upper, int[] outputs, double[] incumbents,
-        LipschitzBabOptions options, bool overallOnly = false, IntervalBounds[]? root = null)
+        LipschitzBabOptions options, bool overallOnly = false, BabRoot? root = null)
     {
         if (!net.IsPiecewiseLinear) throw new VerifyException("branch-and-bound applies to ReLU networks only");
         var clock = Stopwatch.StartNew();
@@ -39,12 +40,16 @@ public static class LipschitzBab
         double Threshold(int a) => overallOnly ? best.Max() : best[a];
         var queue = new PriorityQueue<Domain, double>();
         var pending = Enumerable.Range(0, count).Select(a => (a, widths.Select(n => new sbyte[n]).ToArray())).ToList();
-        bool stopped = false;
+        bool stopped = false, first = true;
         while (true)
         {
             domains += pending.Count;
             // Every dequeued domain may have been pruned: nothing to bound this round.
-            foreach (var (domain, leaf) in pending.Count == 0 ? new() : Evaluate(net, lower, upper, outputs, pending, widths, root))
+            var bounded = pending.Count == 0 ? new()
+                : first && root is not null ? Seed(root, pending, widths)
+                : Evaluate(net, lower, upper, outputs, pending, widths, root?.Forward);
+            first = false;
+            foreach (var (domain, leaf) in bounded)
             {
                 if (domain is null) { unreachable++; continue; }
                 int a = domain.Output;
@@ -95,11 +100,32 @@ public static class LipschitzBab
         List<(int Output, sbyte[][] Splits)> pending, int[] widths, IntervalBounds[]? root)
     {
         using var scope = NewDisposeScope();
-        var batch = pending.Select(p => p.Splits).ToList();
-        var splits = SplitTensors(batch, widths);
+        var splits = SplitTensors(pending.Select(p => p.Splits).ToList(), widths);
         var forward = ForwardBounds.Compute(net, lower, upper, splits, root: root);
         var slopes = Enumerable.Range(0, widths.Length).Select(k => SlopeBounds.Of(DenseActivation.Relu, forward[k])).ToArray();
         var jac = JacobianBounds.ComputePerDomain(net, slopes, pending.Select(p => (long)outputs[p.Output]).ToArray(), JacobianMethod.Crown);
+        return Domains(forward, jac, pending, widths);
+    }
+
+    /// <summary>The unsplit domains of the first round from the bounds the caller already has.</summary>
+    static List<(Domain? Domain, Leaf? Leaf)> Seed(BabRoot root, List<(int Output, sbyte[][] Splits)> pending, int[] widths)
+    {
+        using var scope = NewDisposeScope();
+        var rows = tensor(pending.Select(p => root.Rows[p.Output]).ToArray(), dtype: ScalarType.Int64, device: CPU);
+        var forward = root.Forward.Select(f => new IntervalBounds(f.Lower.expand(pending.Count, -1), f.Upper.expand(pending.Count, -1))).ToArray();
+        var j = root.Jacobian;
+        var jac = new JacobianBoundResult(j.NormUpper.index_select(0, rows),
+            new IntervalBounds(j.InputGradient.Lower.index_select(0, rows), j.InputGradient.Upper.index_select(0, rows)),
+            j.Hidden.Select(h => new IntervalBounds(h.Lower.index_select(0, rows), h.Upper.index_select(0, rows))).ToArray(),
+            j.Sensitivity?.Select(t => t.index_select(0, rows)).ToArray());
+        return Domains(forward, jac, pending, widths);
+    }
+
+    /// <summary>Domains from their forward and Jacobian bounds (one row per pending domain).</summary>
+    static List<(Domain? Domain, Leaf? Leaf)> Domains(IntervalBounds[] forward, JacobianBoundResult jac,
+        List<(int Output, sbyte[][] Splits)> pending, int[] widths)
+    {
+        var batch = pending.Select(p => p.Splits).ToList();
         var norm = jac.NormUpper.data<double>().ToArray();
         var crossing = forward.Select(f => (f.Lower > f.Upper).any(1)).Aggregate((a, b) => a.logical_or(b)).data<bool>().ToArray();
         var unstable = forward.Select(f => ((f.Lower < 0).logical_and(f.Upper > 0)).sum(1)).Aggregate((a, b) => a + b).data<long>().ToArray();
