@@ -83,7 +83,7 @@ public static class ReluSplitBab
                 var box = new IntervalBounds(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx));
                 try
                 {
-                    bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), Clamp, cancel);
+                    bounds = RecomputedBounds(graph, box, signOf, cancel);
                 }
                 catch (OperationCanceledException)
                 {
@@ -185,6 +185,34 @@ public static class ReluSplitBab
             }
         }
         return new BabResult(BabStatus.Proved, null, domains, steps, null);
+    }
+
+    /// <summary>Domains whose intermediate bounds are recomputed together (bounds the CROWN matrices' memory and the time between cancellation checks).</summary>
+    const int RecomputeChunk = 32;
+
+    /// <summary>
+    /// Every node's bounds for the domains' boxes by CROWN with each domain's splits clamped in, in chunks of
+    /// <see cref="RecomputeChunk"/> domains (on MNIST 256x4 whole 1024-domain batches took 12.8 GB and 12 s a step).
+    /// </summary>
+    static IntervalBounds[] RecomputedBounds(ComputationGraph graph, IntervalBounds box, Dictionary<int, Tensor> signOf, CancellationToken cancel)
+    {
+        long b = box.Lower.shape[0];
+        var parts = new List<IntervalBounds[]>();
+        for (long start = 0; start < b; start += RecomputeChunk)
+        {
+            long len = Math.Min(RecomputeChunk, b - start);
+            IntervalBounds Clamp(int node, IntervalBounds ib)
+            {
+                if (!signOf.TryGetValue(node, out var all)) return ib;
+                var s = all.narrow(0, start, len);
+                return new IntervalBounds(torch.where(s > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(s < 0, ib.Upper.clamp_max(0), ib.Upper));
+            }
+            var chunk = new IntervalBounds(box.Lower.narrow(0, start, len), box.Upper.narrow(0, start, len));
+            parts.Add(BoundComputer.Intermediate(graph, chunk, new BoundOptions(), Clamp, cancel));
+        }
+        if (parts.Count == 1) return parts[0];
+        return Enumerable.Range(0, parts[0].Length).Select(i => parts[0][i].Lower is null ? parts[0][i]
+            : new IntervalBounds(torch.cat(parts.Select(p => p[i].Lower).ToArray()), torch.cat(parts.Select(p => p[i].Upper).ToArray()))).ToArray();
     }
 
     /// <summary>
