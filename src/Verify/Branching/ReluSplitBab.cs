@@ -74,9 +74,7 @@ public static class ReluSplitBab
                 splits[relus[k].Index] = s;
                 signOf[relus[k].Inputs[0]] = s;
             }
-            IntervalBounds Clamp(int node, IntervalBounds ib) => signOf.TryGetValue(node, out var s)
-                ? new IntervalBounds(torch.where(s > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(s < 0, ib.Upper.clamp_max(0), ib.Upper))
-                : ib;
+            IntervalBounds Clamp(int node, IntervalBounds ib) => signOf.TryGetValue(node, out var s) ? Clamped(ib, s) : ib;
             IntervalBounds[] bounds;
             if (options.RecomputeIntermediate)
             {
@@ -187,6 +185,10 @@ public static class ReluSplitBab
         return new BabResult(BabStatus.Proved, null, domains, steps, null);
     }
 
+    /// <summary>A ReLU input's bounds with its split signs applied (+1: lower clamped to 0, −1: upper clamped to 0).</summary>
+    static IntervalBounds Clamped(IntervalBounds ib, Tensor signs) =>
+        new(torch.where(signs > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(signs < 0, ib.Upper.clamp_max(0), ib.Upper));
+
     /// <summary>Domains whose intermediate bounds are recomputed together (bounds the CROWN matrices' memory and the time between cancellation checks).</summary>
     const int RecomputeChunk = 32;
 
@@ -201,12 +203,7 @@ public static class ReluSplitBab
         for (long start = 0; start < b; start += RecomputeChunk)
         {
             long len = Math.Min(RecomputeChunk, b - start);
-            IntervalBounds Clamp(int node, IntervalBounds ib)
-            {
-                if (!signOf.TryGetValue(node, out var all)) return ib;
-                var s = all.narrow(0, start, len);
-                return new IntervalBounds(torch.where(s > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(s < 0, ib.Upper.clamp_max(0), ib.Upper));
-            }
+            IntervalBounds Clamp(int node, IntervalBounds ib) => signOf.TryGetValue(node, out var all) ? Clamped(ib, all.narrow(0, start, len)) : ib;
             var chunk = new IntervalBounds(box.Lower.narrow(0, start, len), box.Upper.narrow(0, start, len));
             parts.Add(BoundComputer.Intermediate(graph, chunk, new BoundOptions(), Clamp, cancel));
         }
