@@ -190,7 +190,7 @@ public static class ReluSplitBab
         new(torch.where(signs > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(signs < 0, ib.Upper.clamp_max(0), ib.Upper));
 
     /// <summary>Domains whose intermediate bounds are recomputed together (bounds the CROWN matrices' memory and the time between cancellation checks).</summary>
-    const int RecomputeChunk = 32;
+    const int RecomputeChunk = 16;
 
     /// <summary>
     /// Every node's bounds for the domains' boxes by CROWN with each domain's splits clamped in, in chunks of

@@ -62,7 +62,7 @@ public class BabAgreesWithMipTests
 
     static readonly BabOptions Fsb = new(Branching: BranchingRule.Fsb, FsbCandidates: 3);
 
-    /// <summary>Intermediate bounds recomputed per domain, in several chunks per step (40 domains, chunks of 32).</summary>
+    /// <summary>Intermediate bounds recomputed per domain, in several chunks per step (40 domains, chunks of 16).</summary>
     [Test]
     public void ReluSplittingWithRecomputedBoundsAgreesWithTheMip() =>
         AssertAgreement(Enumerable.Range(0, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, bab: new BabOptions(BatchSize: 40, RecomputeIntermediate: true));
