@@ -112,7 +112,7 @@ public static class LipschitzBab
     {
         using var scope = NewDisposeScope();
         var rows = tensor(pending.Select(p => root.Rows[p.Output]).ToArray(), dtype: ScalarType.Int64, device: CPU);
-        var forward = root.Forward.Select(f => new IntervalBounds(f.Lower.expand(pending.Count, -1), f.Upper.expand(pending.Count, -1))).ToArray();
+        var forward = root.Forward.Select(f => new IntervalBounds(f.Lower.expand(pending.Count, -1).contiguous(), f.Upper.expand(pending.Count, -1).contiguous())).ToArray();
         var j = root.Jacobian;
         var jac = new JacobianBoundResult(j.NormUpper.index_select(0, rows),
             new IntervalBounds(j.InputGradient.Lower.index_select(0, rows), j.InputGradient.Upper.index_select(0, rows)),
