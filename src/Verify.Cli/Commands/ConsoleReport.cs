@@ -54,6 +54,10 @@ public static class ConsoleReport
             _ => "[yellow bold]unknown[/]",
         };
         AnsiConsole.MarkupLine($"verdict: {verdict}   time: {result.TotalSeconds:F3} s (attack {result.AttackSeconds:F3} s)");
+        foreach (var r in result.Refinement ?? Array.Empty<Verify.Solvers.MipRefineResult>())
+            AnsiConsole.MarkupLine($"MIP refinement: {r.Seconds:F1} s, unstable neurons per layer " +
+                string.Join(", ", r.Layers.Select(l => $"{l.UnstableBefore}→{l.UnstableAfter} ({l.Solves} solves, {l.Seconds:F1} s)")) +
+                (r.Rejected > 0 ? $", {r.Rejected} solver answers rejected" : ""));
         if (result.BranchAndBound is { } bab)
             AnsiConsole.MarkupLine($"branch and bound: {bab.Domains} domains in {bab.Steps} batched steps ({bab.Status.ToString().ToLowerInvariant()})");
         if (result.Reason is not null) AnsiConsole.MarkupLine($"reason: {Markup.Escape(result.Reason)}");

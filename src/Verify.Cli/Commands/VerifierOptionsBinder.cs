@@ -53,6 +53,13 @@ public sealed class VerifierOptionsBinder
         DefaultValueFactory = _ => 0,
     };
 
+    /// <summary>--mip-refine.</summary>
+    public Option<string> MipRefine { get; } = new("--mip-refine")
+    {
+        Description = "Tighten unstable neurons' bounds by MIP (SCIP, one solver per core): auto (when a first slice of ReLU splitting does not decide), off, or a number of seconds to spend up front",
+        DefaultValueFactory = _ => "auto",
+    };
+
     /// <summary>--bab-recompute-bounds.</summary>
     public Option<bool> BabRecompute { get; } = new("--bab-recompute-bounds")
     {
@@ -98,7 +105,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -127,8 +134,19 @@ public sealed class VerifierOptionsBinder
                 FsbCandidates: Positive(FsbCandidates),
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
-            LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)));
+            LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)),
+            MipRefine: MipRefineOf(parse.GetValue(MipRefine)!));
     }
+
+    /// <summary>The refinement policy named on the command line.</summary>
+    static MipRefinePolicy MipRefineOf(string value) => value switch
+    {
+        "auto" => MipRefinePolicy.Automatic,
+        "off" => MipRefinePolicy.Off,
+        _ when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0
+            => s > 0 ? MipRefinePolicy.UpFront(s) : MipRefinePolicy.Off,
+        _ => throw new VerifyException($"--mip-refine must be auto, off or a number of seconds, not '{value}'"),
+    };
 
     /// <summary>The method choice named on the command line.</summary>
     public static MethodChoice MethodOf(string name) => name switch

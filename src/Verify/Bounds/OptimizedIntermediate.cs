@@ -13,14 +13,14 @@ public static class OptimizedIntermediate
 {
     /// <summary>
     /// A copy of <paramref name="bounds"/> (sound bounds of every node) with the inexact neurons' bounds tightened,
-    /// until <paramref name="deadline"/>; nodes not reached keep their bounds.
+    /// until <paramref name="deadline"/>; nodes not reached, and nodes before <paramref name="from"/>, keep their bounds.
     /// </summary>
     public static IntervalBounds[] Tighten(ComputationGraph graph, IntervalBounds[] bounds, OptimizationOptions options,
-        int maxSpecsPerPass, DateTime deadline, CancellationToken cancel = default)
+        int maxSpecsPerPass, DateTime deadline, CancellationToken cancel = default, int from = 1)
     {
         var result = bounds.ToArray();
         long batch = bounds[0].Lower.shape[0];
-        for (int i = 1; i <= graph.OutputIndex; i++)
+        for (int i = Math.Max(1, from); i <= graph.OutputIndex; i++)
         {
             if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested) break;
             if (!BoundComputer.NeedsRelaxation(graph, i) || BoundComputer.InexactNeurons(graph, i, result[i]) is not { } mask) continue;

@@ -89,7 +89,7 @@ public static class LpRelaxation
     /// Nodes whose bounds a ReLU/LeakyReLU relaxation reads, in topological order, except the input and single
     /// linear maps of it.
     /// </summary>
-    static IEnumerable<int> PreActivationNodes(ComputationGraph g) =>
+    internal static IEnumerable<int> PreActivationNodes(ComputationGraph g) =>
         Enumerable.Range(1, g.OutputIndex).Where(i =>
             g.Consumers[i].Any(c => c <= g.OutputIndex && g.Nodes[c].Op is Relu or LeakyRelu)
             && !(g.Nodes[i].Inputs is [0] && !g.Nodes[i].Op.NeedsInputBounds));
@@ -98,7 +98,7 @@ public static class LpRelaxation
     /// A copy of <paramref name="given"/> with batch entry <paramref name="batchIndex"/> set to the values, rounded
     /// outward (<paramref name="direction"/> -1 down, +1 up) when the tensor is float32.
     /// </summary>
-    static Tensor Replace(Tensor given, int batchIndex, double[] values, int direction)
+    internal static Tensor Replace(Tensor given, int batchIndex, double[] values, int direction)
     {
         var v = given.dtype switch
         {

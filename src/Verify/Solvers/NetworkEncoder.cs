@@ -41,6 +41,10 @@ internal sealed class NetworkEncoder
         columns[0] = Enumerable.Range(0, inputLower.Length).Select(i => model.AddColumn(inputLower[i], inputUpper[i])).ToArray();
     }
 
+    /// <summary>Whether every operator of the graph can be encoded (linear operators, ReLU and LeakyReLU).</summary>
+    public static bool Supports(ComputationGraph graph) =>
+        graph.Nodes.All(n => n.Op is Relu or LeakyRelu || !n.Op.NeedsInputBounds);
+
     /// <summary>The columns of a node's (flattened) value, encoding the nodes up to it first if needed.</summary>
     public int[] Columns(int node)
     {

@@ -22,17 +22,19 @@ internal static class ScipSettings
 
     /// <summary>
     /// Applies the time limit and SCIP parameters to a model's solver and returns the solve parameters. With
-    /// <paramref name="stopAtObjective"/>, SCIP stops as soon as it has a solution with that objective or lower.
+    /// <paramref name="stopAtObjective"/>, SCIP stops as soon as it has a solution with that objective or lower;
+    /// with <paramref name="gap"/>, as soon as the relative or absolute gap is at most that (default: zero gap).
     /// </summary>
-    public static MPSolverParameters Apply(LinearModel model, double timeLimitSeconds, double? stopAtObjective = null)
+    public static MPSolverParameters Apply(LinearModel model, double timeLimitSeconds, double? stopAtObjective = null, double gap = 0)
     {
         model.Solver.SetTimeLimit(Math.Max(1, (long)Math.Ceiling(timeLimitSeconds * 1000)));
         var settings = $"separating/maxroundsroot = {MaxRootCutRounds}\n{DisabledPresolvers}";
         if (stopAtObjective is { } stop) settings += FormattableString.Invariant($"limits/primal = {stop:R}\n");
+        if (gap > 0) settings += FormattableString.Invariant($"limits/absgap = {gap:R}\n");
         if (!model.Solver.SetSolverSpecificParametersAsString(settings))
             throw new InvalidOperationException("SCIP rejected its parameters");
         var parameters = new MPSolverParameters();
-        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, 0);
+        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, gap);
         return parameters;
     }
 }

@@ -8,6 +8,7 @@ namespace Verify.Verification;
 /// <param name="TotalSeconds">Total wall-clock time.</param>
 /// <param name="Reason">Why the verdict is unknown (an error, NaN bounds, a rejected candidate), or null.</param>
 /// <param name="BranchAndBound">What branch and bound did, when it ran.</param>
+/// <param name="Refinement">What MIP refinement of the intermediate bounds did, per case, when it ran.</param>
 public sealed record VerificationResult(
     Verdict Verdict,
     Counterexample? Counterexample,
@@ -15,4 +16,5 @@ public sealed record VerificationResult(
     double AttackSeconds,
     double TotalSeconds,
     string? Reason,
-    Branching.BabResult? BranchAndBound = null);
+    Branching.BabResult? BranchAndBound = null,
+    IReadOnlyList<Solvers.MipRefineResult>? Refinement = null);

@@ -19,6 +19,9 @@ public static class Verifier
     /// <summary>Largest number of attack candidates re-run in ONNX Runtime per check.</summary>
     const int MaxConfirmations = 16;
 
+    /// <summary>Largest share of the remaining time MIP refinement of intermediate bounds may take.</summary>
+    const double MaxRefineShare = 0.8;
+
     /// <summary>Runs the check. <paramref name="runner"/> (ONNX Runtime on the original model) confirms counterexamples.</summary>
     public static VerificationResult Check(ComputationGraph graph, OnnxRuntimeRunner? runner, VnnProperty property,
         VerifierOptions options, CancellationToken cancel = default)
@@ -29,8 +32,9 @@ public static class Verifier
         double attackSeconds = 0;
         string? reason = null;
         BabResult? bab = null;
+        var refinement = new List<Solvers.MipRefineResult>();
         VerificationResult Result(Verdict v, Counterexample? cex, string? why) =>
-            new(v, cex, methods, attackSeconds, total.Elapsed.TotalSeconds, why, bab);
+            new(v, cex, methods, attackSeconds, total.Elapsed.TotalSeconds, why, bab, refinement.Count > 0 ? refinement : null);
         using var scope = torch.NewDisposeScope();
         try
         {
@@ -69,7 +73,7 @@ public static class Verifier
                         atoms = BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown);
                     else
                     {
-                        rootBounds ??= RootBounds(g, spec, crownBounds, options, deadline);
+                        rootBounds ??= RootBounds(g, spec, crownBounds, options, deadline, refinement, cancel);
                         atoms = torch.fmax(last?.AtomLower ?? torch.full_like(spec.Bias, double.NegativeInfinity),
                             OptimizedBound.SpecLower(g, rootBounds, spec.C, spec.Bias, options.AlphaOptions,
                                 done: best => AllRefuted(spec, best), cancel: cancel));
@@ -95,14 +99,16 @@ public static class Verifier
                     attackSeconds += sw.Elapsed.TotalSeconds;
                     if (cex is not null) return Result(Verdict.Violated, cex, null);
                 }
-                bool inputSplit = g.InputSize <= options.InputSplitMaxInputs;
-                // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                stop.CancelAfter(Remaining(deadline));
-                bab = inputSplit
-                    ? InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, stop.Token)
-                    : ReluSplitBab.Run(g, spec, rootBounds, open, options.BabOptions, Confirm, deadline, stop.Token,
-                        open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray());
+                var openLower = open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray();
+                if (g.InputSize <= options.InputSplitMaxInputs)
+                {
+                    // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                    stop.CancelAfter(Remaining(deadline));
+                    bab = InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, stop.Token);
+                }
+                else
+                    bab = RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, deadline, cancel, refinement);
                 return bab.Status switch
                 {
                     BabStatus.Proved => Result(Verdict.Holds, null, null),
@@ -133,7 +139,8 @@ public static class Verifier
     /// The intermediate bounds of every case's box for alpha-CROWN and branch and bound: CROWN's, optimised by
     /// alpha-CROWN and tightened by LP when asked (and time allows).
     /// </summary>
-    static IntervalBounds[] RootBounds(ComputationGraph g, SpecBatch spec, IntervalBounds[] crown, VerifierOptions options, DateTime deadline)
+    static IntervalBounds[] RootBounds(ComputationGraph g, SpecBatch spec, IntervalBounds[] crown, VerifierOptions options,
+        DateTime deadline, List<Solvers.MipRefineResult> refinement, CancellationToken cancel)
     {
         var bounds = crown;
         if (options.OptimizeIntermediate)
@@ -141,10 +148,9 @@ public static class Verifier
             var until = DateTime.UtcNow.AddSeconds(Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds / 4));
             bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass, until);
         }
-        if (options.LpTightenSeconds <= 0) return bounds;
-        var budget = Math.Min(options.LpTightenSeconds, (deadline - DateTime.UtcNow).TotalSeconds / 2);
         var lo = spec.Lower.to(ScalarType.Float64).cpu();
         var hi = spec.Upper.to(ScalarType.Float64).cpu();
+        var budget = Math.Min(options.LpTightenSeconds, (deadline - DateTime.UtcNow).TotalSeconds / 2);
         for (int c = 0; c < spec.Cases && budget > 0; c++)
         {
             var started = DateTime.UtcNow;
@@ -152,6 +158,9 @@ public static class Verifier
                 bounds, budget / (spec.Cases - c), new Solvers.LpOptions(BatchIndex: c));
             budget -= (DateTime.UtcNow - started).TotalSeconds;
         }
+        if (options.MipRefinement.UpFrontSeconds is > 0 and var seconds)
+            bounds = RefinedReluSearch.Refine(g, spec, bounds, options,
+                Math.Min(seconds, (deadline - DateTime.UtcNow).TotalSeconds * MaxRefineShare), refinement, cancel);
         return bounds;
     }
 
@@ -200,7 +209,12 @@ public static class Verifier
         _ => "alpha-crown",
     };
 
-    static bool AllRefuted(SpecBatch spec, Tensor atomLower)
+    /// <summary>The lower bound of every disjunct, by flat index (case·Disjuncts + disjunct), from atom lower bounds.</summary>
+    internal static double[] DisjunctLowers(SpecBatch spec, Tensor atomLower) =>
+        spec.DisjunctLower(atomLower).to(ScalarType.Float64).cpu().reshape(-1).data<double>().ToArray();
+
+    /// <summary>Whether the atom lower bounds refute every disjunct.</summary>
+    internal static bool AllRefuted(SpecBatch spec, Tensor atomLower)
     {
         var d = spec.DisjunctLower(atomLower);
         return (d > 0).all().item<bool>();

@@ -33,6 +33,7 @@ public enum MethodChoice
 /// <param name="Bab">Branch-and-bound options.</param>
 /// <param name="InputSplitMaxInputs">Inputs up to this many are split (input branching); larger ones split ReLUs.</param>
 /// <param name="OptimizeIntermediate">Optimise the intermediate bounds of the root by alpha-CROWN before the property's bound and branch and bound.</param>
+/// <param name="MipRefine">When intermediate bounds are refined by MIP (SCIP); null: <see cref="MipRefinePolicy.Automatic"/>.</param>
 /// <param name="LpTightenSeconds">Time for tightening the intermediate bounds of unstable neurons by LP (OR-Tools GLOP) before alpha-CROWN and ReLU branching; 0 turns it off.</param>
 public sealed record VerifierOptions(
     MethodChoice Method,
@@ -45,7 +46,8 @@ public sealed record VerifierOptions(
     BabOptions? Bab = null,
     int InputSplitMaxInputs = 16,
     bool OptimizeIntermediate = true,
-    double LpTightenSeconds = 0)
+    double LpTightenSeconds = 0,
+    MipRefinePolicy? MipRefine = null)
 {
     /// <summary>CPU, float32, auto method, 60 s, default attack.</summary>
     public static VerifierOptions Default { get; } =
@@ -56,6 +58,9 @@ public sealed record VerifierOptions(
 
     /// <summary>The alpha-CROWN options of intermediate bounds (fewer steps than the property's).</summary>
     public OptimizationOptions IntermediateOptimization => AlphaOptions with { Iterations = Math.Min(AlphaOptions.Iterations, 20), StallIterations = 4 };
+
+    /// <summary>The MIP refinement policy in effect.</summary>
+    public MipRefinePolicy MipRefinement => MipRefine ?? MipRefinePolicy.Automatic;
 
     /// <summary>The branch-and-bound options in effect.</summary>
     public BabOptions BabOptions => Bab ?? new BabOptions();

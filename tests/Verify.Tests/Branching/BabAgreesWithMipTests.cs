@@ -67,6 +67,20 @@ public class BabAgreesWithMipTests
     public void ReluSplittingWithRecomputedBoundsAgreesWithTheMip() =>
         AssertAgreement(Enumerable.Range(0, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, bab: new BabOptions(BatchSize: 40, RecomputeIntermediate: true));
 
+    /// <summary>Intermediate bounds refined by MIP before the search (up to 2 s per instance).</summary>
+    [Test]
+    public void ReluSplittingWithMipRefinedBoundsAgreesWithTheMip() =>
+        AssertAgreement(Enumerable.Range(50, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, mipRefine: MipRefinePolicy.UpFront(2));
+
+    /// <summary>
+    /// The two-stage schedule with an empty first slice, so that every property the root leaves open goes through
+    /// refinement and a second search.
+    /// </summary>
+    [Test]
+    public void ReluSplittingRefinedAfterAnEmptyFirstSliceAgreesWithTheMip() =>
+        AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0,
+            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0 }, minRefined: 5);
+
     /// <remarks>
     /// One timeout in 50 is tolerated, never a wrong verdict: seed 5048's conjunction holds by a true margin of
     /// 0.001–0.01 while the root bound is -1.3, and input splitting needs more than the time limit to refute both atoms
@@ -84,12 +98,14 @@ public class BabAgreesWithMipTests
     /// For every seed: the MIP decides the property; branch and bound (attack off, so that it must find
     /// counterexamples itself) returns the same verdict, and its counterexamples hold in ONNX Runtime.
     /// </summary>
-    void AssertAgreement(IEnumerable<int> seeds, int maxAtoms, int inputSplitMaxInputs, int allowedTimeouts = 0, BabOptions? bab = null)
+    void AssertAgreement(IEnumerable<int> seeds, int maxAtoms, int inputSplitMaxInputs, int allowedTimeouts = 0, BabOptions? bab = null,
+        MipRefinePolicy? mipRefine = null, int minRefined = 0)
     {
+        int refined = 0;
         var failures = new List<string>();
         var timeouts = new List<string>();
         var options = new VerifierOptions(MethodChoice.Bab, TimeLimit, CPU, ScalarType.Float32, Attack: null,
-            InputSplitMaxInputs: inputSplitMaxInputs, Bab: bab);
+            InputSplitMaxInputs: inputSplitMaxInputs, Bab: bab, MipRefine: mipRefine ?? MipRefinePolicy.Off);
         foreach (int seed in seeds)
         {
             if (failures.Count >= MaxFailures)
@@ -110,6 +126,7 @@ public class BabAgreesWithMipTests
             // A timeout is no disagreement; on a loaded machine, give the instance a second, longer chance first.
             if (r.Verdict == Verdict.Timeout)
                 r = Verifier.Check(graph, runner, property, options with { TimeoutSeconds = RetryTimeLimit });
+            if (r.Refinement is not null) refined++;
             if (r.Verdict == Verdict.Timeout && timeouts.Count < allowedTimeouts)
             {
                 timeouts.Add($"seed {seed}");
@@ -121,6 +138,7 @@ public class BabAgreesWithMipTests
                 failures.Add($"seed {seed}: {problem}");
         }
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
+        Assert.That(refined, Is.GreaterThanOrEqualTo(minRefined), "too few checks went through MIP refinement");
         if (timeouts.Count > 0) TestContext.Out.WriteLine($"tolerated timeouts: {string.Join(", ", timeouts)}");
     }
 

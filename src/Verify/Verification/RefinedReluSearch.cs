@@ -1,0 +1,97 @@
+using Verify.Bounds;
+using Verify.Branching;
+using Verify.Graph;
+using Verify.Solvers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Verification;
+
+/// <summary>
+/// ReLU splitting for the disjuncts the root bounds left open, in two stages when MIP refinement is automatic: a first
+/// slice of branch and bound decides the easy properties; if it runs out of its time, the root's intermediate bounds
+/// are refined by MIP (<see cref="MipRefinement"/>, stopping as soon as alpha-CROWN proves the property with them)
+/// and the search starts again from the tighter root with the time left.
+/// </summary>
+internal static class RefinedReluSearch
+{
+    /// <summary>
+    /// Runs the search. <paramref name="open"/> are the flat disjunct indices still open, <paramref name="openLower"/>
+    /// their best root bounds. Refinement results are added to <paramref name="refinement"/>.
+    /// </summary>
+    public static BabResult Run(ComputationGraph g, SpecBatch spec, IntervalBounds[] root, long[] open, double[] openLower,
+        VerifierOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel,
+        List<MipRefineResult> refinement)
+    {
+        var policy = options.MipRefinement;
+        bool stage = policy.AfterFirstSlice && MipRefinement.Suits(g);
+        var sliceEnd = stage ? Min(deadline, DateTime.UtcNow.AddSeconds(policy.FirstSliceShare * options.TimeoutSeconds)) : deadline;
+        var first = Search(g, spec, root, open, openLower, options, confirm, sliceEnd, cancel);
+        if (!stage || first.Status != BabStatus.Timeout || DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+            return first;
+
+        using var byDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        byDeadline.CancelAfter(Until(deadline));
+        double budget = policy.RefineShare * (deadline - DateTime.UtcNow).TotalSeconds;
+        IntervalBounds[] refined;
+        using (var byBudget = CancellationTokenSource.CreateLinkedTokenSource(byDeadline.Token))
+        {
+            byBudget.CancelAfter(TimeSpan.FromSeconds(budget));
+            refined = Refine(g, spec, root, options, budget, refinement, byBudget.Token);
+        }
+        if (byDeadline.IsCancellationRequested) return first with { Reason = "time limit reached" };
+        var lower = Verifier.DisjunctLowers(spec, OptimizedBound.SpecLower(g, refined, spec.C, spec.Bias, options.AlphaOptions,
+            done: best => Verifier.AllRefuted(spec, best), cancel: byDeadline.Token));
+        var stillOpen = open.Where(f => !(lower[f] > 0)).ToArray();
+        if (stillOpen.Length == 0) return new BabResult(BabStatus.Proved, null, first.Domains, first.Steps, null);
+        var second = Search(g, spec, refined, stillOpen, stillOpen.Select(f => lower[f]).ToArray(), options, confirm, deadline, cancel);
+        return second with { Domains = first.Domains + second.Domains, Steps = first.Steps + second.Steps };
+    }
+
+    /// <summary>
+    /// The root bounds refined case by case within <paramref name="budget"/> seconds; each case stops early once
+    /// alpha-CROWN refutes every disjunct with the refined bounds.
+    /// </summary>
+    public static IntervalBounds[] Refine(ComputationGraph g, SpecBatch spec, IntervalBounds[] bounds, VerifierOptions options,
+        double budget, List<MipRefineResult> refinement, CancellationToken cancel)
+    {
+        using var scope = torch.NewDisposeScope();
+        var lo = spec.Lower.to(ScalarType.Float64).cpu();
+        var hi = spec.Upper.to(ScalarType.Float64).cpu();
+        var result = bounds;
+        for (int c = 0; c < spec.Cases && budget > 0 && !cancel.IsCancellationRequested; c++)
+        {
+            var r = MipRefinement.Tighten(g, lo[c].data<double>().ToArray(), hi[c].data<double>().ToArray(), result,
+                new MipRefineOptions(budget / (spec.Cases - c), BatchIndex: c, Reoptimize: options.IntermediateOptimization),
+                b => Verifier.AllRefuted(spec, OptimizedBound.SpecLower(g, b, spec.C, spec.Bias, options.IntermediateOptimization,
+                    done: best => Verifier.AllRefuted(spec, best), cancel: cancel)), cancel);
+            refinement.Add(r);
+            result = r.Bounds;
+            budget -= r.Seconds;
+        }
+        // What the refinement created goes to the caller's scope; the caller's own tensors stay where they are.
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (!ReferenceEquals(result[i].Lower, bounds[i].Lower)) result[i].Lower.MoveToOuterDisposeScope();
+            if (!ReferenceEquals(result[i].Upper, bounds[i].Upper)) result[i].Upper.MoveToOuterDisposeScope();
+        }
+        return result;
+    }
+
+    static BabResult Search(ComputationGraph g, SpecBatch spec, IntervalBounds[] root, long[] open, double[] openLower,
+        VerifierOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel)
+    {
+        // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        stop.CancelAfter(Until(deadline));
+        return ReluSplitBab.Run(g, spec, root, open, options.BabOptions, confirm, deadline, stop.Token, openLower);
+    }
+
+    static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    static TimeSpan Until(DateTime deadline)
+    {
+        var left = deadline - DateTime.UtcNow;
+        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
+    }
+}

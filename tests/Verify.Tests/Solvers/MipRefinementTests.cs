@@ -1,0 +1,136 @@
+using Verify.Bounds;
+using Verify.Graph;
+using Verify.Solvers;
+using Verify.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
+using static Verify.Tests.Solvers.SolverTestNetworks;
+
+namespace Verify.Tests.Solvers;
+
+/// <summary>MIP refinement of intermediate bounds: sound by sampling, never looser, exact on a dense grid.</summary>
+public class MipRefinementTests
+{
+    static (ComputationGraph G, IntervalBounds Box, double[] Lo, double[] Hi, IntervalBounds[] Crown) Setup(string kind, int seed, double radius = 0.5)
+    {
+        var g = Network(kind, seed);
+        var box = RandomNetworks.Box(1, (int)g.InputSize, radius, 60 + seed);
+        var bounds = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
+        return (g, box, Row(box.Lower), Row(box.Upper), bounds);
+    }
+
+    [TestCaseSource(typeof(SolverTestNetworks), nameof(SolverTestNetworks.Ten))]
+    public void RefinedBoundsContainSampledValuesAndAreNoLooserThanCrown(string kind, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, box, lo, hi, crown) = Setup(kind, seed);
+        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, Threads: 2));
+        Assert.That(refined.Rejected, Is.Zero);
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 40 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            var t = refined.Bounds[i];
+            Assert.That((t.Lower >= crown[i].Lower).all().item<bool>(), Is.True, $"node {i} lower bound looser than CROWN");
+            Assert.That((t.Upper <= crown[i].Upper).all().item<bool>(), Is.True, $"node {i} upper bound looser than CROWN");
+            // The box's corners are sampled: they may round 1e-16 beyond the box, as CROWN's bounds of the first layer may.
+            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>(), Is.True, $"node {i}: a sampled value is below the refined bound");
+            Assert.That((values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}: a sampled value is above the refined bound");
+        }
+    }
+
+    /// <summary>
+    /// On a two-input network the exact range of every neuron is known up to the grid's resolution: the minimum over a
+    /// 301×301 grid is at most its Lipschitz constant times half the grid step above the true minimum. With zero gap,
+    /// both bounds of every neuron still unstable after refinement (so both of its sides were solved) lie in that
+    /// window, and the refined nodes are tighter than CROWN's.
+    /// </summary>
+    [TestCase(3)]
+    [TestCase(11)]
+    public void RefinedBoundsAreTheExactRangesOnADenseGrid(int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = RandomNetworks.Mlp(new[] { 2, 8, 8, 8, 1 }, 500 + seed, weightScale: 1.6);
+        var box = RandomNetworks.Box(1, 2, 0.5, 60 + seed);
+        var crown = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
+        var refined = MipRefinement.Tighten(g, Row(box.Lower), Row(box.Upper), crown, new MipRefineOptions(60, NeuronSeconds: 30, Gap: 0));
+        Assert.That(refined.Layers, Is.Not.Empty, "no node had unstable neurons");
+
+        const int n = 301;
+        var (lo, hi) = (Row(box.Lower), Row(box.Upper));
+        var grid = new double[n * n * 2];
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+            {
+                grid[2 * (a * n + b)] = lo[0] + (hi[0] - lo[0]) * a / (n - 1);
+                grid[2 * (a * n + b) + 1] = lo[1] + (hi[1] - lo[1]) * b / (n - 1);
+            }
+        var values = g.ForwardAll(torch.tensor(grid, dtype: ScalarType.Float64).reshape(n * n, 2));
+        double step = Math.Max(hi[0] - lo[0], hi[1] - lo[1]) / (n - 1);
+        double crownWidth = 0, refinedWidth = 0;
+        int exact = 0;
+        foreach (var layer in refined.Layers)
+        {
+            int i = layer.Node;
+            var gridMin = values[i].amin(0);
+            var gridMax = values[i].amax(0);
+            // |v(x) - v(x')| <= (|W_k|···|W_1| 1)·||x - x'||_inf, and every point is within step/2 of the grid.
+            var window = Lipschitz(g, i) * (step / 2) + 1e-4;
+            var t = refined.Bounds[i];
+            Assert.That((t.Lower[0] <= gridMin + 1e-9).all().item<bool>() && (t.Upper[0] >= gridMax - 1e-9).all().item<bool>(), Is.True,
+                $"node {i} misses a grid value: {(t.Lower[0] - gridMin).max().item<double>()}, {(gridMax - t.Upper[0]).max().item<double>()}");
+            var solved = (t.Lower[0] < 0).logical_and(t.Upper[0] > 0);
+            exact += (int)solved.sum().item<long>();
+            Assert.That((solved.logical_not() | (t.Lower[0] >= gridMin - window)).all().item<bool>(), Is.True, $"node {i}: a lower bound is below the exact minimum");
+            Assert.That((solved.logical_not() | (t.Upper[0] <= gridMax + window)).all().item<bool>(), Is.True, $"node {i}: an upper bound is above the exact maximum");
+            crownWidth += (crown[i].Upper[0] - crown[i].Lower[0]).sum().item<double>();
+            refinedWidth += (t.Upper[0] - t.Lower[0]).sum().item<double>();
+        }
+        Assert.That(exact, Is.GreaterThan(0), "no neuron stayed unstable, so none was checked for exactness");
+        Assert.That(refinedWidth, Is.LessThan(crownWidth));
+    }
+
+    [Test]
+    public void RefinementWithoutTimeLeavesTheBoundsUnchanged()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, _, lo, hi, crown) = Setup("mlp 5-12-10-8-2", 2);
+        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(0));
+        for (int i = 0; i <= g.OutputIndex; i++)
+            Assert.That((refined.Bounds[i].Lower == crown[i].Lower).all().item<bool>() && (refined.Bounds[i].Upper == crown[i].Upper).all().item<bool>(), Is.True);
+    }
+
+    [Test]
+    public void Float32BoundsAreRefinedWithOutwardRounding()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, box64, _, _, _) = Setup("mlp 5-12-10-8-2", 2);
+        // A box whose corners float32 represents exactly.
+        var box = new IntervalBounds(box64.Lower.to(ScalarType.Float32).to(ScalarType.Float64), box64.Upper.to(ScalarType.Float32).to(ScalarType.Float64));
+        var (lo, hi) = (Row(box.Lower), Row(box.Upper));
+        var g32 = g.To(CPU, ScalarType.Float32);
+        // Sound float32 bounds: float64 CROWN widened by more than float32 rounding before the conversion.
+        var crown32 = BoundComputer.Intermediate(g, box, BoundOptions.Crown).Select(b => new IntervalBounds(
+            (b.Lower - 1e-6 * (1 + b.Lower.abs())).to(ScalarType.Float32), (b.Upper + 1e-6 * (1 + b.Upper.abs())).to(ScalarType.Float32))).ToArray();
+        var refined = MipRefinement.Tighten(g32, lo, hi, crown32, new MipRefineOptions(30));
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 41).reshape(4000, -1));
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            Assert.That(refined.Bounds[i].Lower.dtype, Is.EqualTo(ScalarType.Float32));
+            Assert.That((values[i] >= refined.Bounds[i].Lower.to(ScalarType.Float64) - 1e-9).all().item<bool>(), Is.True, $"node {i}");
+            Assert.That((values[i] <= refined.Bounds[i].Upper.to(ScalarType.Float64) + 1e-9).all().item<bool>(), Is.True, $"node {i}");
+        }
+    }
+
+    /// <summary>Row sums of |W_k|···|W_1| for the pre-activation node <paramref name="node"/> of an MLP (Linear, ReLU, ...).</summary>
+    static Tensor Lipschitz(ComputationGraph g, int node)
+    {
+        Tensor? product = null;
+        for (int i = 1; i <= node; i++)
+        {
+            if (g.Nodes[i].Op is not Verify.Operators.Linear linear) continue;
+            var w = linear.Weight.to(ScalarType.Float64).abs();
+            product = product is null ? w : w.matmul(product);
+        }
+        return product!.sum(1);
+    }
+}
