@@ -83,18 +83,16 @@ public static class MipRefinement
                     while ((j = Interlocked.Increment(ref next)) < unstable.Length && Remaining() > 0)
                     {
                         int k = unstable[j];
-                        if (Solve(model, cols[k], +1, Math.Min(options.NeuronSeconds, Remaining()), options.Gap) is { } min)
+                        // The side nearer to zero first: when it proves the neuron stable, the other side is not solved.
+                        foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
                         {
+                            if (newLo[k] >= 0 || newHi[k] <= 0 || Remaining() <= 0) break;
+                            if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, Remaining()), options.Gap) is not { } b) continue;
                             Interlocked.Increment(ref solves);
-                            if (min <= value[k]) newLo[k] = Math.Max(newLo[k], min);
-                            else Interlocked.Increment(ref rejected);
-                        }
-                        if (newLo[k] >= 0 || Remaining() <= 0) continue;
-                        if (Solve(model, cols[k], -1, Math.Min(options.NeuronSeconds, Remaining()), options.Gap) is { } negMax)
-                        {
-                            Interlocked.Increment(ref solves);
-                            if (-negMax >= value[k]) newHi[k] = Math.Min(newHi[k], -negMax);
-                            else Interlocked.Increment(ref rejected);
+                            // b bounds side·z from below; a concrete point above (below) contradicts it.
+                            if (side * value[k] < b) Interlocked.Increment(ref rejected);
+                            else if (side > 0) newLo[k] = Math.Max(newLo[k], b);
+                            else newHi[k] = Math.Min(newHi[k], -b);
                         }
                     }
                 });
@@ -130,6 +128,9 @@ public static class MipRefinement
         }
         return new MipRefineResult(result, layers, rejected, sw.Elapsed.TotalSeconds, enough);
     }
+
+    static readonly int[] MinFirst = { +1, -1 };
+    static readonly int[] MaxFirst = { -1, +1 };
 
     /// <summary>
     /// A sound lower bound of direction·(column) from the solver's dual bound, slightly loosened; null when SCIP

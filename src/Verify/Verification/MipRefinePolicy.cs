@@ -6,9 +6,9 @@ namespace Verify.Verification;
 /// <param name="FirstSliceShare">Share of the time limit the first slice of ReLU splitting gets.</param>
 /// <param name="RefineShare">Largest share of the time left after the first slice that the refinement may take.</param>
 public sealed record MipRefinePolicy(double UpFrontSeconds = 0, bool AfterFirstSlice = true, double FirstSliceShare = 0.1,
-    double RefineShare = 0.6)
+    double RefineShare = 0.75)
 {
-    /// <summary>The default: refinement after a first slice of 10% of the time, for up to 60% of the rest.</summary>
+    /// <summary>The default: refinement after a first slice of 10% of the time, for up to 75% of the rest.</summary>
     public static MipRefinePolicy Automatic { get; } = new();
 
     /// <summary>No refinement.</summary>

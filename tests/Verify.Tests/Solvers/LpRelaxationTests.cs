@@ -11,14 +11,6 @@ namespace Verify.Tests.Solvers;
 /// <summary>The triangle LP relaxation against CROWN (never looser) and the exact MIP (never above).</summary>
 public class LpRelaxationTests
 {
-    static (ComputationGraph G, IntervalBounds Box, double[] Lo, double[] Hi, IntervalBounds[] Crown) Setup(string kind, int seed, double radius = 0.5)
-    {
-        var g = Network(kind, seed);
-        var box = RandomNetworks.Box(1, (int)g.InputSize, radius, 60 + seed);
-        var bounds = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
-        return (g, box, Row(box.Lower), Row(box.Upper), bounds);
-    }
-
     static double CrownLower(ComputationGraph g, IntervalBounds[] bounds, double[] c, double offset)
     {
         var ct = torch.tensor(c, dtype: ScalarType.Float64).reshape(1, 1, c.Length);

@@ -11,14 +11,6 @@ namespace Verify.Tests.Solvers;
 /// <summary>MIP refinement of intermediate bounds: sound by sampling, never looser, exact on a dense grid.</summary>
 public class MipRefinementTests
 {
-    static (ComputationGraph G, IntervalBounds Box, double[] Lo, double[] Hi, IntervalBounds[] Crown) Setup(string kind, int seed, double radius = 0.5)
-    {
-        var g = Network(kind, seed);
-        var box = RandomNetworks.Box(1, (int)g.InputSize, radius, 60 + seed);
-        var bounds = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
-        return (g, box, Row(box.Lower), Row(box.Upper), bounds);
-    }
-
     [TestCaseSource(typeof(SolverTestNetworks), nameof(SolverTestNetworks.Ten))]
     public void RefinedBoundsContainSampledValuesAndAreNoLooserThanCrown(string kind, int seed)
     {
@@ -35,6 +27,25 @@ public class MipRefinementTests
             // The box's corners are sampled: they may round 1e-16 beyond the box, as CROWN's bounds of the first layer may.
             Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>(), Is.True, $"node {i}: a sampled value is below the refined bound");
             Assert.That((values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}: a sampled value is above the refined bound");
+        }
+    }
+
+    /// <summary>Later nodes re-bounded by alpha-CROWN after each refined node: still sound and never looser than CROWN.</summary>
+    [TestCase("mlp 5-12-10-8-2", 2)]
+    [TestCase("mlp 2-6-6-6-1", 3)]
+    [TestCase("conv", 8)]
+    public void ReoptimisedLaterNodesStaySoundAndNoLooser(string kind, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, box, lo, hi, crown) = Setup(kind, seed);
+        var alpha = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, Reoptimize: new OptimizationOptions()));
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 50 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
+        Assert.That(alpha.Rejected, Is.Zero);
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            var t = alpha.Bounds[i];
+            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
+            Assert.That((t.Lower >= crown[i].Lower).all().item<bool>() && (t.Upper <= crown[i].Upper).all().item<bool>(), Is.True, $"node {i} looser than CROWN");
         }
     }
 

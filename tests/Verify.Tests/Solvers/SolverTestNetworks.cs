@@ -37,6 +37,15 @@ static class SolverTestNetworks
     public static ComputationGraph WithLeakyRelu(ComputationGraph g, double slope) =>
         new(g.Nodes.Select(n => n.Op is Relu ? n with { Op = new LeakyRelu(slope) } : n).ToList(), g.OutputIndex, g.InputName, g.OutputName);
 
+    /// <summary>The named network, a random box around it (one batch entry) as tensors and arrays, and its CROWN bounds.</summary>
+    public static (ComputationGraph G, IntervalBounds Box, double[] Lo, double[] Hi, IntervalBounds[] Crown) Setup(string kind, int seed, double radius = 0.5)
+    {
+        var g = Network(kind, seed);
+        var box = RandomNetworks.Box(1, (int)g.InputSize, radius, 60 + seed);
+        var bounds = Verify.Bounds.BoundComputer.Intermediate(g, box, Verify.Bounds.BoundOptions.Crown);
+        return (g, box, Row(box.Lower), Row(box.Upper), bounds);
+    }
+
     /// <summary>Flattened values of a [1, n] tensor.</summary>
     public static double[] Row(Tensor t) => t.reshape(-1).to(ScalarType.Float64).data<double>().ToArray();
 
