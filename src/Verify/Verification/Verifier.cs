@@ -137,7 +137,7 @@ public static class Verifier
 
     /// <summary>
     /// The intermediate bounds of every case's box for alpha-CROWN and branch and bound: CROWN's, optimised by
-    /// alpha-CROWN and tightened by LP when asked (and time allows).
+    /// alpha-CROWN, and tightened by LP and by MIP up front when asked (and time allows).
     /// </summary>
     static IntervalBounds[] RootBounds(ComputationGraph g, SpecBatch spec, IntervalBounds[] crown, VerifierOptions options,
         DateTime deadline, List<Solvers.MipRefineResult> refinement, CancellationToken cancel)
