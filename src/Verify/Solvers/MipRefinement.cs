@@ -58,7 +58,8 @@ public static class MipRefinement
         {
             int node = nodes[step];
             var started = sw.Elapsed.TotalSeconds;
-            var (lo, hi) = Flat(result[node], options.BatchIndex);
+            var lo = NodeBoundArrays.Flat(result[node].Lower, options.BatchIndex);
+            var hi = NodeBoundArrays.Flat(result[node].Upper, options.BatchIndex);
             var unstable = Enumerable.Range(0, lo.Length).Where(k => lo[k] < 0 && hi[k] > 0)
                 .OrderBy(k => Math.Min(-lo[k], hi[k])).ToArray();
             if (unstable.Length == 0) continue;
@@ -166,8 +167,4 @@ public static class MipRefinement
         }
         return result;
     }
-
-    static (double[] Lower, double[] Upper) Flat(IntervalBounds b, int index) =>
-        (b.Lower[index].reshape(-1).to(ScalarType.Float64, CPU).data<double>().ToArray(),
-         b.Upper[index].reshape(-1).to(ScalarType.Float64, CPU).data<double>().ToArray());
 }

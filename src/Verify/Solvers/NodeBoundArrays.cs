@@ -30,5 +30,6 @@ internal static class NodeBoundArrays
     /// </summary>
     public static double Loosen(double x, int direction, double slack) => x + direction * slack * (1 + Math.Abs(x));
 
-    static double[] Flat(Tensor t, int batchIndex) => t[batchIndex].reshape(-1).to(ScalarType.Float64, CPU).data<double>().ToArray();
+    /// <summary>Batch entry <paramref name="batchIndex"/> of a tensor, flattened to float64.</summary>
+    public static double[] Flat(Tensor t, int batchIndex) => t[batchIndex].reshape(-1).to(ScalarType.Float64, CPU).data<double>().ToArray();
 }
