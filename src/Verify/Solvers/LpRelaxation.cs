@@ -86,13 +86,13 @@ public static class LpRelaxation
     }
 
     /// <summary>
-    /// Nodes whose bounds a ReLU/LeakyReLU relaxation reads, in topological order, except the input and single
-    /// linear maps of it.
+    /// Nodes whose bounds a ReLU/LeakyReLU relaxation reads, in topological order, except affine maps of the input
+    /// (no nonlinear node below them): CROWN's bounds of those are already exact over the box.
     /// </summary>
     internal static IEnumerable<int> PreActivationNodes(ComputationGraph g) =>
         Enumerable.Range(1, g.OutputIndex).Where(i =>
             g.Consumers[i].Any(c => c <= g.OutputIndex && g.Nodes[c].Op is Relu or LeakyRelu)
-            && !(g.Nodes[i].Inputs is [0] && !g.Nodes[i].Op.NeedsInputBounds));
+            && g.AncestorsOf(i).Select((isAncestor, j) => isAncestor && g.Nodes[j].Op.NeedsInputBounds).Any(x => x));
 
     /// <summary>
     /// A copy of <paramref name="given"/> with batch entry <paramref name="batchIndex"/> set to the values, rounded

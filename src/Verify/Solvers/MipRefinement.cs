@@ -36,11 +36,13 @@ public static class MipRefinement
     /// Refines batch entry <see cref="MipRefineOptions.BatchIndex"/> of <paramref name="bounds"/> (sound bounds of
     /// every node of <paramref name="graph"/> over the box [<paramref name="lower"/>, <paramref name="upper"/>]).
     /// <paramref name="sufficient"/>, when given, is asked after each refined node whether the bounds so far are good
-    /// enough (e.g. they prove the property); refinement then stops.
+    /// enough (e.g. they prove the property); refinement then stops. <paramref name="importance"/>, when given, scores
+    /// the neurons of a node (flat, under the bounds so far): the highest scores are solved first, ties nearest to
+    /// stable first; without scores (or when it returns null) the neurons nearest to stable go first.
     /// </summary>
     public static MipRefineResult Tighten(ComputationGraph graph, double[] lower, double[] upper,
         IReadOnlyList<IntervalBounds> bounds, MipRefineOptions options, Func<IntervalBounds[], bool>? sufficient = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Func<IntervalBounds[], int, double[]?>? importance = null)
     {
         var sw = Stopwatch.StartNew();
         var result = bounds.ToArray();
@@ -60,9 +62,13 @@ public static class MipRefinement
             var started = sw.Elapsed.TotalSeconds;
             var lo = NodeBoundArrays.Flat(result[node].Lower, options.BatchIndex);
             var hi = NodeBoundArrays.Flat(result[node].Upper, options.BatchIndex);
-            var unstable = Enumerable.Range(0, lo.Length).Where(k => lo[k] < 0 && hi[k] > 0)
-                .OrderBy(k => Math.Min(-lo[k], hi[k])).ToArray();
-            if (unstable.Length == 0) continue;
+            var candidates = Enumerable.Range(0, lo.Length).Where(k => lo[k] < 0 && hi[k] > 0).ToArray();
+            if (candidates.Length == 0) continue;
+            var score = importance?.Invoke(result, node);
+            var unstable = candidates.OrderByDescending(k => score?[k] ?? 0).ThenBy(k => Math.Min(-lo[k], hi[k])).ToArray();
+            // Each node gets an equal share of the time left, so the last ones are not starved; unused time rolls over.
+            double nodeEnd = options.SpreadOverNodes ? started + Remaining() / (nodes.Length - step) : double.PositiveInfinity;
+            double Left() => Math.Min(Remaining(), nodeEnd - sw.Elapsed.TotalSeconds);
             var value = atCentre[node].reshape(-1).data<double>().ToArray();
             int workers = Math.Min(options.EffectiveThreads, unstable.Length);
             var models = new (LinearModel Model, int[] Columns)[workers];
@@ -81,14 +87,14 @@ public static class MipRefinement
                 {
                     var (model, cols) = models[w];
                     int j;
-                    while ((j = Interlocked.Increment(ref next)) < unstable.Length && Remaining() > 0)
+                    while ((j = Interlocked.Increment(ref next)) < unstable.Length && Left() > 0)
                     {
                         int k = unstable[j];
                         // The side nearer to zero first: when it proves the neuron stable, the other side is not solved.
                         foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
                         {
-                            if (newLo[k] >= 0 || newHi[k] <= 0 || Remaining() <= 0) break;
-                            if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, Remaining()), options.Gap) is not { } b) continue;
+                            if (newLo[k] >= 0 || newHi[k] <= 0 || Left() <= 0) break;
+                            if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, Left()), options.Gap) is not { } b) continue;
                             Interlocked.Increment(ref solves);
                             // b bounds side·z from below; a concrete point above (below) contradicts it.
                             if (side * value[k] < b) Interlocked.Increment(ref rejected);

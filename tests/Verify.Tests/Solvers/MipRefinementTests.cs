@@ -132,6 +132,52 @@ public class MipRefinementTests
         }
     }
 
+    /// <summary>
+    /// Neurons ordered by a caller's scores, and each node held to its share of the time: the bounds stay sound, and
+    /// the scores are asked once per refined node, with that node's bounds as refined so far.
+    /// </summary>
+    [TestCase("mlp 5-12-10-8-2", 2)]
+    [TestCase("conv", 8)]
+    public void ScoredOrderAndNodeSharesKeepTheBoundsSound(string kind, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, box, lo, hi, crown) = Setup(kind, seed);
+        var asked = new List<int>();
+        var random = new Random(seed);
+        double[] Score(IntervalBounds[] current, int node)
+        {
+            asked.Add(node);
+            Assert.That((current[node].Lower >= crown[node].Lower).all().item<bool>(), Is.True, "scores asked with bounds looser than the input");
+            return Enumerable.Range(0, (int)g.Nodes[node].Numel).Select(_ => random.NextDouble()).ToArray();
+        }
+        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, NeuronSeconds: 1, SpreadOverNodes: true),
+            importance: Score);
+        Assert.That(asked, Is.EqualTo(refined.Layers.Select(l => l.Node).ToArray()));
+        Assert.That(asked, Is.Not.Empty);
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 70 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            var t = refined.Bounds[i];
+            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
+        }
+    }
+
+    /// <summary>
+    /// Affine maps of the input (here a reshape and a linear layer) are bounded exactly by CROWN already, so the first
+    /// node refined is the pre-activation of the second ReLU layer.
+    /// </summary>
+    [Test]
+    public void AffineMapsOfTheInputAreNotRefined()
+    {
+        var mlp = RandomNetworks.Mlp(new[] { 4, 6, 5, 2 }, 3);
+        var nodes = new List<Verify.Graph.Node> { mlp.Nodes[0], new(1, "flat", new Verify.Operators.Reshape(new long[] { 4 }), new[] { 0 }, new long[] { 4 }) };
+        foreach (var n in mlp.Nodes.Skip(1)) nodes.Add(n with { Index = n.Index + 1, Inputs = n.Inputs.Select(i => i + 1).ToArray() });
+        var g = new ComputationGraph(nodes, mlp.OutputIndex + 1, mlp.InputName, mlp.OutputName);
+        // 0 x, 1 flat, 2 fc1, 3 relu1, 4 fc2, 5 relu2, 6 fc3
+        Assert.That(LpRelaxation.PreActivationNodes(g), Is.EqualTo(new[] { 4 }));
+        Assert.That(LpRelaxation.PreActivationNodes(mlp), Is.EqualTo(new[] { 3 }));
+    }
+
     /// <summary>Row sums of |W_k|···|W_1| for the pre-activation node <paramref name="node"/> of an MLP (Linear, ReLU, ...).</summary>
     static Tensor Lipschitz(ComputationGraph g, int node)
     {
