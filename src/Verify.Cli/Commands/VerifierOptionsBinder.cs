@@ -60,6 +60,13 @@ public sealed class VerifierOptionsBinder
         DefaultValueFactory = _ => "auto",
     };
 
+    /// <summary>--mip-refine-schedule.</summary>
+    public Option<string> MipRefineSchedule { get; } = new("--mip-refine-schedule")
+    {
+        Description = "How MIP refinement spends its time: layers (each layer finished before the next, neurons nearest to stable first, 5 s per solve) or spread (equal time per layer, 2 s per solve, the last layer's neurons by their effect on the property)",
+        DefaultValueFactory = _ => "layers",
+    };
+
     /// <summary>--bab-recompute-bounds.</summary>
     public Option<bool> BabRecompute { get; } = new("--bab-recompute-bounds")
     {
@@ -100,12 +107,13 @@ public sealed class VerifierOptionsBinder
         BabOrder.AcceptOnlyFromAmong("worst", "fifo");
         Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "mip", "auto");
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
+        MipRefineSchedule.AcceptOnlyFromAmong("layers", "spread");
     }
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -135,7 +143,10 @@ public sealed class VerifierOptionsBinder
                 InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
             LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)),
-            MipRefine: MipRefineOf(parse.GetValue(MipRefine)!));
+            MipRefine: MipRefineOf(parse.GetValue(MipRefine)!) with
+            {
+                Schedule = parse.GetValue(MipRefineSchedule) == "spread" ? Verification.MipRefineSchedule.Spread : Verification.MipRefineSchedule.Layers,
+            });
     }
 
     /// <summary>The refinement policy named on the command line.</summary>

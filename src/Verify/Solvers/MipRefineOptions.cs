@@ -2,8 +2,7 @@ namespace Verify.Solvers;
 
 /// <summary>Options of <see cref="MipRefinement"/>.</summary>
 /// <param name="Seconds">Wall-clock budget of the whole refinement.</param>
-/// <param name="NeuronSeconds">Time limit of one solve (one side of one neuron); deep nodes' solves mostly stop at it, and
-/// on MNIST-FC 256x4 2 s left tighter bounds after 200 s than 1 s or 5 s.</param>
+/// <param name="NeuronSeconds">Time limit of one solve (one side of one neuron); deep nodes' solves mostly stop at it.</param>
 /// <param name="Threads">SCIP solves run in parallel, each on its own copy of the model; 0 uses every core.</param>
 /// <param name="Gap">A solve stops once its absolute or relative gap is at most this; its dual bound is what counts.</param>
 /// <param name="BatchIndex">Which batch entry of the given bounds belongs to the box.</param>
@@ -12,9 +11,9 @@ namespace Verify.Solvers;
 /// these options (on top of CROWN), which leaves fewer neurons unstable for the next node's MIPs.</param>
 /// <param name="SpreadOverNodes">Each node may use at most an equal share of the time left (its own and the later
 /// nodes'), so that the nodes nearest the output are refined too; otherwise a node keeps solving until it is done.</param>
-public sealed record MipRefineOptions(double Seconds, double NeuronSeconds = 2, int Threads = 0, double Gap = 1e-2,
+public sealed record MipRefineOptions(double Seconds, double NeuronSeconds = 5, int Threads = 0, double Gap = 1e-2,
     int BatchIndex = 0, double BoundSlack = NodeBoundArrays.DefaultSlack, Bounds.OptimizationOptions? Reoptimize = null,
-    bool SpreadOverNodes = true)
+    bool SpreadOverNodes = false)
 {
     /// <summary>The number of parallel solves in effect.</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;

@@ -59,16 +59,17 @@ internal static class RefinedReluSearch
         var lo = spec.Lower.to(ScalarType.Float64).cpu();
         var hi = spec.Upper.to(ScalarType.Float64).cpu();
         var result = bounds;
-        // The last node's neurons by their effect on the property's bound; the earlier ones nearest to stable first,
-        // which leaves fewer binaries and tighter bounds for every node above them (measured in docs/benchmarks.md).
+        // Spread schedule: the last node's neurons by their effect on the property's bound; the earlier ones nearest to
+        // stable first, which leaves fewer binaries and tighter bounds for every node above them (docs/benchmarks.md).
+        bool scoreLast = options.MipRefinement.Schedule == MipRefineSchedule.Spread;
         int last = LpRelaxation.PreActivationNodes(g).DefaultIfEmpty(-1).Last();
         for (int c = 0; c < spec.Cases && budget > 0 && !cancel.IsCancellationRequested; c++)
         {
             var r = MipRefinement.Tighten(g, lo[c].data<double>().ToArray(), hi[c].data<double>().ToArray(), result,
-                new MipRefineOptions(budget / (spec.Cases - c), BatchIndex: c, Reoptimize: options.IntermediateOptimization),
+                options.MipRefinement.Options(budget / (spec.Cases - c), c, options.IntermediateOptimization),
                 b => Verifier.AllRefuted(spec, OptimizedBound.SpecLower(g, b, spec.C, spec.Bias, options.IntermediateOptimization,
                     done: best => Verifier.AllRefuted(spec, best), cancel: cancel)), cancel,
-                (b, node) => node == last ? Importance(g, spec, b, node, c, options.IntermediateOptimization, cancel) : null);
+                scoreLast ? (b, node) => node == last ? Importance(g, spec, b, node, c, options.IntermediateOptimization, cancel) : null : null);
             refinement.Add(r);
             result = r.Bounds;
             budget -= r.Seconds;
