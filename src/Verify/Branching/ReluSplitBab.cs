@@ -227,11 +227,11 @@ public static class ReluSplitBab
             var l = ib.Lower.index_select(0, keep).flatten(1);
             var u = ib.Upper.index_select(0, keep).flatten(1);
             var unstable = (l < 0).logical_and(u > 0);
-            var intercept = torch.where(unstable, -l * u / (u - l).clamp_min(1e-12), torch.zeros_like(l));
+            var intercept = InterceptScore.Intercept(l, u);
             Tensor coefficient = capture.TryGetValue(r.Index, out var a)
                 ? (a.index_select(0, keep).flatten(2).clamp_max(0).abs() * m).sum(1)
                 : torch.zeros_like(l);
-            var score = coefficient * intercept + 1e-4 * intercept;
+            var score = InterceptScore.Of(coefficient, intercept);
             parts.Add(torch.where(unstable, score, torch.full_like(score, -1)));
         }
         return torch.cat(parts, 1);

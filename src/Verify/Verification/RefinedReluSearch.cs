@@ -1,6 +1,7 @@
 using Verify.Bounds;
 using Verify.Branching;
 using Verify.Graph;
+using Verify.Operators;
 using Verify.Solvers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -92,16 +93,17 @@ internal static class RefinedReluSearch
         OptimizationOptions alpha, CancellationToken cancel)
     {
         using var scope = torch.NewDisposeScope();
-        var relu = g.Nodes.First(n => n.Op.NeedsInputBounds && n.Inputs[0] == node);
+        var relu = g.Nodes.First(n => n.Op is Relu or LeakyRelu && n.Inputs[0] == node);
         var capture = new Dictionary<int, Tensor>();
         var atoms = OptimizedBound.SpecLower(g, bounds, spec.C, spec.Bias, alpha, capture: capture, cancel: cancel);
         var l = bounds[node].Lower[c].flatten().to(ScalarType.Float64).cpu();
         var u = bounds[node].Upper[c].flatten().to(ScalarType.Float64).cpu();
-        var intercept = torch.where((l < 0).logical_and(u > 0), -l * u / (u - l).clamp_min(1e-12), torch.zeros_like(l));
-        if (!capture.TryGetValue(relu.Index, out var a)) return intercept.data<double>().ToArray();
+        var intercept = InterceptScore.Intercept(l, u);
         var open = (atoms[c] <= 0).logical_and(spec.AtomMask[c].reshape(-1)).to(ScalarType.Float64).cpu();
-        var weight = (a[c].flatten(1).to(ScalarType.Float64).cpu().clamp_max(0).abs() * open.unsqueeze(1)).sum(0);
-        return (weight * intercept + 1e-4 * intercept).data<double>().ToArray();
+        var weight = capture.TryGetValue(relu.Index, out var a)
+            ? (a[c].flatten(1).to(ScalarType.Float64).cpu().clamp_max(0).abs() * open.unsqueeze(1)).sum(0)
+            : torch.zeros_like(intercept);
+        return InterceptScore.Of(weight, intercept).data<double>().ToArray();
     }
 
     static BabResult Search(ComputationGraph g, SpecBatch spec, IntervalBounds[] root, long[] open, double[] openLower,

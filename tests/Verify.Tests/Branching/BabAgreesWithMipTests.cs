@@ -81,6 +81,12 @@ public class BabAgreesWithMipTests
         AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0,
             mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0 }, minRefined: 5);
 
+    /// <summary>The same with the spread schedule: equal time per layer, the last layer's neurons by their BaBSR score.</summary>
+    [Test]
+    public void ReluSplittingRefinedByTheSpreadScheduleAgreesWithTheMip() =>
+        AssertAgreement(Enumerable.Range(5100, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0,
+            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0, Schedule = MipRefineSchedule.Spread }, minRefined: 5);
+
     /// <remarks>
     /// One timeout in 50 is tolerated, never a wrong verdict: seed 5048's conjunction holds by a true margin of
     /// 0.001–0.01 while the root bound is -1.3, and input splitting needs more than the time limit to refute both atoms
