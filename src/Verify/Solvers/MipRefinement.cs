@@ -8,7 +8,8 @@ using static TorchSharp.torch;
 namespace Verify.Solvers;
 
 /// <summary>
-/// Intermediate bounds tightened by exact MIPs (big-M, SCIP), node by node from the second pre-activation node on:
+/// Intermediate bounds tightened by exact MIPs (big-M, SCIP), node by node over the pre-activation nodes that are not
+/// affine maps of the input (CROWN's bounds of those are exact already):
 /// each unstable neuron is minimised and maximised over the network below it, whose unstable ReLUs are binaries with
 /// big-M constants from the already refined nodes, and the solver's dual bound is kept. After each node the later
 /// nodes are re-bounded by CROWN from the refined ones, so that fewer neurons reach the next MIPs unstable. Neurons
