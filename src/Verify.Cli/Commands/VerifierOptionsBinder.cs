@@ -63,8 +63,22 @@ public sealed class VerifierOptionsBinder
     /// <summary>--mip-refine-schedule.</summary>
     public Option<string> MipRefineSchedule { get; } = new("--mip-refine-schedule")
     {
-        Description = "How MIP refinement spends its time: layers (each layer finished before the next, neurons nearest to stable first, 5 s per solve) or spread (equal time per layer, 2 s per solve, the last layer's neurons by their effect on the property)",
-        DefaultValueFactory = _ => "layers",
+        Description = "How MIP refinement spends its time: spread (equal time per layer and further sweeps with the time left, 2 s per solve, the last layer's neurons by their effect on the property) or layers (each layer finished before the next, neurons nearest to stable first, 5 s per solve)",
+        DefaultValueFactory = _ => "spread",
+    };
+
+    /// <summary>--mip-refine-exact-layers.</summary>
+    public Option<int> MipRefineExactLayers { get; } = new("--mip-refine-exact-layers")
+    {
+        Description = "MIP refinement: activation layers below a refined layer that get binaries, nearest first (0: all); the farther ones enter by their LP (triangle) relaxation",
+        DefaultValueFactory = _ => 1,
+    };
+
+    /// <summary>--mip-refine-binaries.</summary>
+    public Option<int> MipRefineBinaries { get; } = new("--mip-refine-binaries")
+    {
+        Description = "MIP refinement: binaries per refined neuron in the activation layer just below it, those with the largest |weight|·intercept (0: all); the others enter by their triangle relaxation",
+        DefaultValueFactory = _ => 24,
     };
 
     /// <summary>--bab-recompute-bounds.</summary>
@@ -113,7 +127,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -146,6 +160,8 @@ public sealed class VerifierOptionsBinder
             MipRefine: MipRefineOf(parse.GetValue(MipRefine)!) with
             {
                 Schedule = parse.GetValue(MipRefineSchedule) == "spread" ? Verification.MipRefineSchedule.Spread : Verification.MipRefineSchedule.Layers,
+                ExactLayers = Positive(MipRefineExactLayers, 0),
+                NearestBinaries = Positive(MipRefineBinaries, 0),
             });
     }
 

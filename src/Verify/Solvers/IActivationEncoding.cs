@@ -7,6 +7,7 @@ namespace Verify.Solvers;
 internal interface IActivationEncoding
 {
     /// <summary>Adds the neuron's output column and constraints for the pre-activation column <paramref name="z"/>
-    /// with (already loosened) bounds l &lt; 0 &lt; u, and returns the output column.</summary>
-    int EncodeUnstable(LinearModel model, int z, double l, double u, double slope);
+    /// with (already loosened) bounds l &lt; 0 &lt; u, and returns the output column and the neuron's binary column
+    /// (-1 when it has none).</summary>
+    (int Output, int Binary) EncodeUnstable(LinearModel model, int z, double l, double u, double slope);
 }

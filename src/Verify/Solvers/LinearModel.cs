@@ -44,6 +44,9 @@ internal sealed class LinearModel : IDisposable
         return variables.Count - 1;
     }
 
+    /// <summary>Makes a column integer or continuous (a binary relaxed to [0, 1]).</summary>
+    public void SetInteger(int column, bool integer) => variables[column].SetInteger(integer);
+
     /// <summary>Changes a column's bounds.</summary>
     public void SetColumnBounds(int column, double lower, double upper)
     {

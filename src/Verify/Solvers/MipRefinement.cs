@@ -57,76 +57,100 @@ public static class MipRefinement
             .reshape(ComputationGraph.Batched(1, g.InputShape));
         var atCentre = g.ForwardAll(centre);
         var nodes = LpRelaxation.PreActivationNodes(g).ToArray();
-        for (int step = 0; step < nodes.Length && Remaining() > 0; step++)
+        // Spread over nodes, time left after a sweep goes to further sweeps: the neurons not reached yet, and those of
+        // nodes whose bounds below were tightened since they were solved. A node's visits are counted by `tick`.
+        var attempted = nodes.Select(n => new bool[g.Nodes[n].Numel]).ToArray();
+        var visited = Enumerable.Repeat(-1, nodes.Length).ToArray();
+        var changed = Enumerable.Repeat(-1, nodes.Length).ToArray();
+        int tick = 0;
+        for (int sweep = 0; Remaining() > 0 && !enough && (sweep == 0 || options.SpreadOverNodes); sweep++)
         {
-            int node = nodes[step];
-            var started = sw.Elapsed.TotalSeconds;
-            var lo = NodeBoundArrays.Flat(result[node].Lower, options.BatchIndex);
-            var hi = NodeBoundArrays.Flat(result[node].Upper, options.BatchIndex);
-            var candidates = Enumerable.Range(0, lo.Length).Where(k => lo[k] < 0 && hi[k] > 0).ToArray();
-            if (candidates.Length == 0) continue;
-            var score = importance?.Invoke(result, node);
-            var unstable = candidates.OrderByDescending(k => score?[k] ?? 0).ThenBy(k => Math.Min(-lo[k], hi[k])).ToArray();
-            // Each node gets an equal share of the time left, so the last ones are not starved; unused time rolls over.
-            double nodeEnd = options.SpreadOverNodes ? started + Remaining() / (nodes.Length - step) : double.PositiveInfinity;
-            double Left() => Math.Min(Remaining(), nodeEnd - sw.Elapsed.TotalSeconds);
-            var value = atCentre[node].reshape(-1).data<double>().ToArray();
-            int workers = Math.Min(options.EffectiveThreads, unstable.Length);
-            var models = new (LinearModel Model, int[] Columns)[workers];
-            for (int w = 0; w < workers; w++)
+            int sweepSolves = 0;
+            for (int step = 0; step < nodes.Length && Remaining() > 0; step++)
             {
-                var model = new LinearModel("SCIP");
-                var encoder = new NetworkEncoder(model, g, lower, upper, result, options.BatchIndex, BigMActivation.Instance, options.BoundSlack);
-                models[w] = (model, encoder.Columns(node));
-            }
-            var newLo = lo.ToArray();
-            var newHi = hi.ToArray();
-            int next = -1, solves = 0;
-            try
-            {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                int node = nodes[step];
+                var started = sw.Elapsed.TotalSeconds;
+                var lo = NodeBoundArrays.Flat(result[node].Lower, options.BatchIndex);
+                var hi = NodeBoundArrays.Flat(result[node].Upper, options.BatchIndex);
+                bool belowChanged = Enumerable.Range(0, step).Any(j => changed[j] > visited[step]);
+                var tried = attempted[step];
+                var open = Enumerable.Range(0, lo.Length).Where(k => lo[k] < 0 && hi[k] > 0).ToArray();
+                var candidates = open.Where(k => belowChanged || !tried[k]).ToArray();
+                if (candidates.Length == 0) continue;
+                visited[step] = ++tick;
+                var score = importance?.Invoke(result, node);
+                var unstable = candidates.OrderBy(k => tried[k]).ThenByDescending(k => score?[k] ?? 0)
+                    .ThenBy(k => Math.Min(-lo[k], hi[k])).ToArray();
+                // Each node gets an equal share of the time left, so the last ones are not starved; unused time rolls over.
+                double nodeEnd = options.SpreadOverNodes ? started + Remaining() / (nodes.Length - step) : double.PositiveInfinity;
+                double Left() => Math.Min(Remaining(), nodeEnd - sw.Elapsed.TotalSeconds);
+                var value = atCentre[node].reshape(-1).data<double>().ToArray();
+                int workers = Math.Min(options.EffectiveThreads, unstable.Length);
+                var models = new (LinearModel Model, int[] Columns, NetworkEncoder Encoder, bool[] Integer)[workers];
+                var exact = ExactActivations(g, node, options.ExactLayers);
+                var partial = PartialBinaries.For(g, node, result, options.BatchIndex, options.NearestBinaries);
+                for (int w = 0; w < workers; w++)
                 {
-                    var (model, cols) = models[w];
-                    int j;
-                    while ((j = Interlocked.Increment(ref next)) < unstable.Length && Left() > 0)
+                    var model = new LinearModel("SCIP");
+                    var encoder = new NetworkEncoder(model, g, lower, upper, result, options.BatchIndex, BigMActivation.Instance, options.BoundSlack,
+                        n => exact.Contains(n.Index) ? BigMActivation.Instance : TriangleActivation.Instance);
+                    var cols = encoder.Columns(node);
+                    models[w] = (model, cols, encoder, partial?.InitialState(encoder) ?? Array.Empty<bool>());
+                }
+                var newLo = lo.ToArray();
+                var newHi = hi.ToArray();
+                int next = -1, solves = 0;
+                try
+                {
+                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
                     {
-                        int k = unstable[j];
-                        // The side nearer to zero first: when it proves the neuron stable, the other side is not solved.
-                        foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
+                        var (model, cols, encoder, integer) = models[w];
+                        int j;
+                        while ((j = Interlocked.Increment(ref next)) < unstable.Length && Left() > 0)
                         {
-                            if (newLo[k] >= 0 || newHi[k] <= 0 || Left() <= 0) break;
-                            if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, Left()), options.Gap) is not { } b) continue;
-                            Interlocked.Increment(ref solves);
-                            // b bounds side·z from below; a concrete point above (below) contradicts it.
-                            if (side * value[k] < b) Interlocked.Increment(ref rejected);
-                            else if (side > 0) newLo[k] = Math.Max(newLo[k], b);
-                            else newHi[k] = Math.Min(newHi[k], -b);
+                            int k = unstable[j];
+                            tried[k] = true;
+                            partial?.Apply(model, encoder, k, integer);
+                            // The side nearer to zero first: when it proves the neuron stable, the other side is not solved.
+                            foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
+                            {
+                                if (newLo[k] >= 0 || newHi[k] <= 0 || Left() <= 0) break;
+                                if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, Left()), options.Gap) is not { } b) continue;
+                                Interlocked.Increment(ref solves);
+                                // b bounds side·z from below; a concrete point above (below) contradicts it.
+                                if (side * value[k] < b) Interlocked.Increment(ref rejected);
+                                else if (side > 0) newLo[k] = Math.Max(newLo[k], b);
+                                else newHi[k] = Math.Min(newHi[k], -b);
+                            }
                         }
-                    }
-                });
+                    });
+                }
+                finally
+                {
+                    foreach (var m in models) m.Model.Dispose();
+                }
+                sweepSolves += solves;
+                if (Enumerable.Range(0, lo.Length).Any(k => newLo[k] > lo[k] || newHi[k] < hi[k])) changed[step] = tick;
+                var b = result[node];
+                result[node] = new IntervalBounds(
+                    LpRelaxation.Replace(b.Lower, options.BatchIndex, newLo, -1),
+                    LpRelaxation.Replace(b.Upper, options.BatchIndex, newHi, 1));
+                int after = Enumerable.Range(0, lo.Length).Count(k => newLo[k] < 0 && newHi[k] > 0);
+                layers.Add(new MipRefineLayer(node, open.Length, after, solves, sw.Elapsed.TotalSeconds - started));
+                if (step + 1 < nodes.Length)
+                {
+                    result = Rebound(graph, result, node + 1);
+                    if (options.Reoptimize is { } alpha)
+                        result = OptimizedIntermediate.Tighten(graph, result, alpha, BoundOptions.Crown.MaxSpecsPerPass,
+                            DateTime.UtcNow.AddSeconds(Math.Max(0, Remaining())), cancel, from: node + 1);
+                }
+                if (sufficient?.Invoke(result) == true)
+                {
+                    enough = true;
+                    break;
+                }
             }
-            finally
-            {
-                foreach (var (model, _) in models) model.Dispose();
-            }
-            var b = result[node];
-            result[node] = new IntervalBounds(
-                LpRelaxation.Replace(b.Lower, options.BatchIndex, newLo, -1),
-                LpRelaxation.Replace(b.Upper, options.BatchIndex, newHi, 1));
-            int after = Enumerable.Range(0, lo.Length).Count(k => newLo[k] < 0 && newHi[k] > 0);
-            layers.Add(new MipRefineLayer(node, unstable.Length, after, solves, sw.Elapsed.TotalSeconds - started));
-            if (step + 1 < nodes.Length)
-            {
-                result = Rebound(graph, result, node + 1);
-                if (options.Reoptimize is { } alpha)
-                    result = OptimizedIntermediate.Tighten(graph, result, alpha, BoundOptions.Crown.MaxSpecsPerPass,
-                        DateTime.UtcNow.AddSeconds(Math.Max(0, Remaining())), cancel, from: node + 1);
-            }
-            if (sufficient?.Invoke(result) == true)
-            {
-                enough = true;
-                break;
-            }
+            if (sweepSolves == 0) break;
         }
         // What this call created goes to the caller's scope; the caller's own tensors stay where they are.
         for (int i = 0; i < result.Length; i++)
@@ -135,6 +159,18 @@ public static class MipRefinement
             if (!ReferenceEquals(result[i].Upper, bounds[i].Upper)) result[i].Upper.MoveToOuterDisposeScope();
         }
         return new MipRefineResult(result, layers, rejected, sw.Elapsed.TotalSeconds, enough);
+    }
+
+    /// <summary>
+    /// The activation nodes below <paramref name="node"/> that get binaries: the <paramref name="layers"/> nearest to it
+    /// (all when 0); the farther ones are relaxed to their triangles, which keeps the bound sound and the solve small.
+    /// </summary>
+    internal static HashSet<int> ExactActivations(ComputationGraph graph, int node, int layers)
+    {
+        var below = graph.AncestorsOf(node);
+        var activations = graph.Nodes.Where(n => n.Index < node && below[n.Index] && n.Op.NeedsInputBounds)
+            .Select(n => n.Index).OrderByDescending(i => i);
+        return (layers > 0 ? activations.Take(layers) : activations).ToHashSet();
     }
 
     static readonly int[] MinFirst = { +1, -1 };

@@ -15,29 +15,35 @@ internal sealed class NetworkEncoder
     readonly LinearModel model;
     readonly ComputationGraph graph;
     readonly IActivationEncoding activation;
+    readonly Func<Node, IActivationEncoding>? activationOf;
     readonly double slack;
     readonly double[][] lower;
     readonly double[][] upper;
     readonly int[][] columns;
+    readonly int[]?[] binaries;
     int encoded;
 
     /// <summary>
     /// Starts an encoding of <paramref name="graph"/> (float64 on the CPU) over the input box, with node bounds
-    /// taken from batch entry <paramref name="batchIndex"/> of <paramref name="bounds"/>.
+    /// taken from batch entry <paramref name="batchIndex"/> of <paramref name="bounds"/>. <paramref name="activationOf"/>,
+    /// when given, chooses the encoding per activation node (otherwise <paramref name="activation"/> for all).
     /// </summary>
     public NetworkEncoder(LinearModel model, ComputationGraph graph, double[] inputLower, double[] inputUpper,
-        IReadOnlyList<IntervalBounds> bounds, int batchIndex, IActivationEncoding activation, double slack)
+        IReadOnlyList<IntervalBounds> bounds, int batchIndex, IActivationEncoding activation, double slack,
+        Func<Node, IActivationEncoding>? activationOf = null)
     {
         if (inputLower.Length != graph.InputSize || inputUpper.Length != graph.InputSize)
             throw new ArgumentException($"the box has {inputLower.Length} inputs, the network {graph.InputSize}");
         this.model = model;
         this.graph = graph;
         this.activation = activation;
+        this.activationOf = activationOf;
         this.slack = slack;
         (lower, upper) = NodeBoundArrays.From(bounds, batchIndex, graph.OutputIndex);
         lower[0] = inputLower.ToArray();
         upper[0] = inputUpper.ToArray();
         columns = new int[graph.OutputIndex + 1][];
+        binaries = new int[]?[graph.OutputIndex + 1];
         columns[0] = Enumerable.Range(0, inputLower.Length).Select(i => model.AddColumn(inputLower[i], inputUpper[i])).ToArray();
     }
 
@@ -51,6 +57,12 @@ internal sealed class NetworkEncoder
         EncodeThrough(node);
         return columns[node];
     }
+
+    /// <summary>
+    /// The binary column of each neuron of an encoded activation node (-1 where the neuron is stable or relaxed); null
+    /// for other nodes.
+    /// </summary>
+    public int[]? Binaries(int node) => binaries[node];
 
     /// <summary>Current lower bound of element k of a node (before slack).</summary>
     public double Lower(int node, int k) => lower[node][k];
@@ -152,13 +164,16 @@ internal sealed class NetworkEncoder
         int input = node.Inputs[0];
         var z = columns[input];
         var y = new int[z.Length];
+        var d = Enumerable.Repeat(-1, z.Length).ToArray();
+        binaries[node.Index] = d;
+        var encoding = activationOf?.Invoke(node) ?? activation;
         for (int k = 0; k < z.Length; k++)
         {
             double l = NodeBoundArrays.Loosen(lower[input][k], -1, slack);
             double u = NodeBoundArrays.Loosen(upper[input][k], 1, slack);
             if (l >= 0) y[k] = z[k];
             else if (u <= 0) y[k] = Inactive(z[k], l, u, slope);
-            else y[k] = activation.EncodeUnstable(model, z[k], l, u, slope);
+            else (y[k], d[k]) = encoding.EncodeUnstable(model, z[k], l, u, slope);
         }
         return y;
     }

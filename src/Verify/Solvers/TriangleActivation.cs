@@ -10,7 +10,7 @@ internal sealed class TriangleActivation : IActivationEncoding
     public static TriangleActivation Instance { get; } = new();
 
     /// <inheritdoc />
-    public int EncodeUnstable(LinearModel model, int z, double l, double u, double slope)
+    public (int Output, int Binary) EncodeUnstable(LinearModel model, int z, double l, double u, double slope)
     {
         int y = model.AddColumn(slope == 0 ? 0 : slope * l, u);
         model.AddRow(0, double.PositiveInfinity, new[] { y, z }, new[] { 1.0, -1.0 });
@@ -21,6 +21,6 @@ internal sealed class TriangleActivation : IActivationEncoding
             double k = (u - slope * l) / (u - l);
             model.AddRow(double.NegativeInfinity, slope * l - k * l, new[] { y, z }, new[] { 1.0, -k });
         }
-        return y;
+        return (y, -1);
     }
 }

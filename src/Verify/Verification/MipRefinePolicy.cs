@@ -6,16 +6,22 @@ namespace Verify.Verification;
 /// <param name="FirstSliceShare">Share of the time limit the first slice of ReLU splitting gets.</param>
 /// <param name="RefineShare">Largest share of the time left after the first slice that the refinement may take.</param>
 /// <param name="Schedule">How the refinement's time goes to nodes and neurons.</param>
+/// <param name="NearestBinaries">Binaries per refined neuron in the activation just below it (0: all; see <see cref="Solvers.MipRefineOptions.NearestBinaries"/>).</param>
+/// <param name="ExactLayers">Activation layers below a refined node that get binaries (0: all; see <see cref="Solvers.MipRefineOptions.ExactLayers"/>).</param>
 public sealed record MipRefinePolicy(double UpFrontSeconds = 0, bool AfterFirstSlice = true, double FirstSliceShare = 0.1,
-    double RefineShare = 0.75, MipRefineSchedule Schedule = MipRefineSchedule.Layers)
+    double RefineShare = 0.75, MipRefineSchedule Schedule = MipRefineSchedule.Spread, int ExactLayers = 1,
+    int NearestBinaries = 24)
 {
     /// <summary>The refinement options of one case with the given budget, for this policy's schedule.</summary>
     public Solvers.MipRefineOptions Options(double seconds, int batchIndex, Bounds.OptimizationOptions reoptimize) =>
         Schedule == MipRefineSchedule.Spread
-            ? new(seconds, NeuronSeconds: 2, BatchIndex: batchIndex, Reoptimize: reoptimize, SpreadOverNodes: true)
-            : new(seconds, NeuronSeconds: 5, BatchIndex: batchIndex, Reoptimize: reoptimize, SpreadOverNodes: false);
+            ? new(seconds, NeuronSeconds: 2, BatchIndex: batchIndex, Reoptimize: reoptimize, SpreadOverNodes: true, ExactLayers: ExactLayers, NearestBinaries: NearestBinaries)
+            : new(seconds, NeuronSeconds: 5, BatchIndex: batchIndex, Reoptimize: reoptimize, SpreadOverNodes: false, ExactLayers: ExactLayers, NearestBinaries: NearestBinaries);
 
-    /// <summary>The default: refinement after a first slice of 10% of the time, for up to 75% of the rest.</summary>
+    /// <summary>
+    /// The default: refinement after a first slice of 10% of the time, for up to 75% of the rest, spread over the
+    /// layers, with binaries only in the activation layer just below each refined neuron, 24 of them per neuron.
+    /// </summary>
     public static MipRefinePolicy Automatic { get; } = new();
 
     /// <summary>No refinement.</summary>
@@ -33,7 +39,8 @@ public enum MipRefineSchedule
 
     /// <summary>
     /// Each node gets an equal share of the time left, 2 s per solve, and the last node's neurons go by their effect on
-    /// the property's bound (BaBSR score); reaches the nodes nearest the output within the budget.
+    /// the property's bound (BaBSR score); reaches the nodes nearest the output within the budget, and sweeps the nodes
+    /// again while time is left.
     /// </summary>
     Spread,
 }

@@ -74,18 +74,19 @@ public class BabAgreesWithMipTests
 
     /// <summary>
     /// The two-stage schedule with an empty first slice, so that every property the root leaves open goes through
-    /// refinement and a second search.
+    /// refinement and a second search; two binaries per refined neuron, since these layers are narrower than the
+    /// default choice of 24.
     /// </summary>
     [Test]
     public void ReluSplittingRefinedAfterAnEmptyFirstSliceAgreesWithTheMip() =>
         AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0,
-            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0 }, minRefined: 5);
+            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0, NearestBinaries = 2 }, minRefined: 5);
 
-    /// <summary>The same with the spread schedule: equal time per layer, the last layer's neurons by their BaBSR score.</summary>
+    /// <summary>The same with the layers schedule and every binary in every layer below a refined neuron.</summary>
     [Test]
-    public void ReluSplittingRefinedByTheSpreadScheduleAgreesWithTheMip() =>
+    public void ReluSplittingRefinedByTheLayersScheduleWithEveryBinaryAgreesWithTheMip() =>
         AssertAgreement(Enumerable.Range(5100, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0,
-            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0, Schedule = MipRefineSchedule.Spread }, minRefined: 5);
+            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0, Schedule = MipRefineSchedule.Layers, ExactLayers = 0, NearestBinaries = 0 }, minRefined: 5);
 
     /// <remarks>
     /// One timeout in 50 is tolerated, never a wrong verdict: seed 5048's conjunction holds by a true margin of

@@ -25,15 +25,27 @@ public class MipRefineOptionTests
     public void SecondsRefineUpFront() => Assert.That(Bind("--mip-refine", "12.5"), Is.EqualTo(MipRefinePolicy.UpFront(12.5)));
 
     [Test]
-    public void TheScheduleIsLayersUnlessSpreadIsAsked()
+    public void TheScheduleIsSpreadUnlessLayersIsAsked()
     {
-        Assert.That(Bind().Schedule, Is.EqualTo(MipRefineSchedule.Layers));
-        Assert.That(Bind("--mip-refine-schedule", "spread"), Is.EqualTo(MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Spread }));
-        Assert.That(Bind("--mip-refine", "20", "--mip-refine-schedule", "spread").Schedule, Is.EqualTo(MipRefineSchedule.Spread));
-        var spread = (MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Spread }).Options(30, 0, new Verify.Bounds.OptimizationOptions());
-        Assert.That((spread.SpreadOverNodes, spread.NeuronSeconds), Is.EqualTo((true, 2.0)));
-        var layers = MipRefinePolicy.Automatic.Options(30, 0, new Verify.Bounds.OptimizationOptions());
-        Assert.That((layers.SpreadOverNodes, layers.NeuronSeconds), Is.EqualTo((false, 5.0)));
+        Assert.That(Bind().Schedule, Is.EqualTo(MipRefineSchedule.Spread));
+        Assert.That(Bind("--mip-refine-schedule", "layers"), Is.EqualTo(MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Layers }));
+        Assert.That(Bind("--mip-refine", "20", "--mip-refine-schedule", "layers").Schedule, Is.EqualTo(MipRefineSchedule.Layers));
+        var spread = MipRefinePolicy.Automatic.Options(30, 0, new Verify.Bounds.OptimizationOptions());
+        Assert.That((spread.SpreadOverNodes, spread.NeuronSeconds, spread.ExactLayers), Is.EqualTo((true, 2.0, 1)));
+        var layers = (MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Layers }).Options(30, 0, new Verify.Bounds.OptimizationOptions());
+        Assert.That((layers.SpreadOverNodes, layers.NeuronSeconds, layers.ExactLayers), Is.EqualTo((false, 5.0, 1)));
+    }
+
+    [Test]
+    public void ExactLayersReachThePolicyAndZeroMeansAll()
+    {
+        Assert.That(Bind().ExactLayers, Is.EqualTo(1));
+        Assert.That(Bind().NearestBinaries, Is.EqualTo(24));
+        Assert.That(Bind("--mip-refine-binaries", "0").Options(30, 0, new Verify.Bounds.OptimizationOptions()).NearestBinaries, Is.Zero);
+        Assert.That(() => Bind("--mip-refine-binaries", "-2"), Throws.TypeOf<VerifyException>().With.Message.Contains("--mip-refine-binaries"));
+        Assert.That(Bind("--mip-refine-exact-layers", "0").ExactLayers, Is.Zero);
+        Assert.That(Bind("--mip-refine-exact-layers", "3").Options(30, 0, new Verify.Bounds.OptimizationOptions()).ExactLayers, Is.EqualTo(3));
+        Assert.That(() => Bind("--mip-refine-exact-layers", "-1"), Throws.TypeOf<VerifyException>().With.Message.Contains("--mip-refine-exact-layers"));
     }
 
     [TestCase("soon")]

@@ -163,6 +163,94 @@ public class MipRefinementTests
     }
 
     /// <summary>
+    /// Binaries only in the activation layer nearest to each refined node, triangles below: the bounds stay sound, the
+    /// first refined node (one activation layer below it) is refined exactly as with binaries everywhere, and the next
+    /// node, refined from the same bounds below, is never tighter than with binaries everywhere.
+    /// </summary>
+    [TestCase("mlp 2-6-6-6-1", 3)]
+    [TestCase("mlp 5-12-10-8-2", 2)]
+    public void BinariesInTheNearestLayerOnlyStaySoundAndNoTighterThanTheExactRefinement(string kind, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, box, lo, hi, crown) = Setup(kind, seed);
+        var nodes = LpRelaxation.PreActivationNodes(g).ToArray();
+        Assert.That(MipRefinement.ExactActivations(g, nodes[1], 1), Is.EqualTo(new[] { nodes[1] - 1 }));
+        Assert.That(MipRefinement.ExactActivations(g, nodes[1], 0), Has.Count.EqualTo(2));
+        var exact = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0));
+        var partial = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1));
+        Assert.That(partial.Rejected, Is.Zero);
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 90 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            var t = partial.Bounds[i];
+            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
+        }
+        var (first, second) = (nodes[0], nodes[1]);
+        Assert.That((partial.Bounds[first].Lower - exact.Bounds[first].Lower).abs().max().item<double>(), Is.LessThan(1e-6));
+        Assert.That((partial.Bounds[first].Upper - exact.Bounds[first].Upper).abs().max().item<double>(), Is.LessThan(1e-6));
+        // Compared where the exact refinement left the neuron unstable, i.e. solved both of its sides.
+        var (el, eu) = (exact.Bounds[second].Lower, exact.Bounds[second].Upper);
+        var open = (el < 0).logical_and(eu > 0);
+        Assert.That(open.any().item<bool>(), Is.True, "no neuron of the second node stayed unstable: the comparison is empty");
+        Assert.That((partial.Bounds[second].Lower <= el + 1e-6).logical_or(open.logical_not()).all().item<bool>(), Is.True);
+        Assert.That((partial.Bounds[second].Upper >= eu - 1e-6).logical_or(open.logical_not()).all().item<bool>(), Is.True);
+    }
+
+    /// <summary>
+    /// Binaries for only the two highest-scored neurons of the layer below each refined neuron (the rest relaxed to
+    /// triangles): still sound, never tighter than with all of that layer's binaries where those left the neuron
+    /// unstable, and the same as those when the choice covers the whole layer.
+    /// </summary>
+    [TestCase("mlp 2-6-6-6-1", 3)]
+    [TestCase("mlp 5-12-10-8-2", 2)]
+    public void ChosenBinariesOnlyStaySoundAndNoTighterThanTheWholeLayer(string kind, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, box, lo, hi, crown) = Setup(kind, seed);
+        int first = LpRelaxation.PreActivationNodes(g).First();
+        var whole = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1));
+        var two = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 2));
+        var all = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 1000));
+        Assert.That(two.Rejected, Is.Zero);
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 95 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            var t = two.Bounds[i];
+            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
+        }
+        var (wl, wu) = (whole.Bounds[first].Lower, whole.Bounds[first].Upper);
+        var open = (wl < 0).logical_and(wu > 0);
+        Assert.That(open.any().item<bool>(), Is.True, "no neuron of the first refined node stayed unstable: the comparison is empty");
+        Assert.That((two.Bounds[first].Lower <= wl + 1e-6).logical_or(open.logical_not()).all().item<bool>(), Is.True);
+        Assert.That((two.Bounds[first].Upper >= wu - 1e-6).logical_or(open.logical_not()).all().item<bool>(), Is.True);
+        Assert.That((all.Bounds[first].Lower - wl).abs().max().item<double>(), Is.LessThan(1e-6));
+        Assert.That((all.Bounds[first].Upper - wu).abs().max().item<double>(), Is.LessThan(1e-6));
+    }
+
+    /// <summary>
+    /// With time for everything, the spread schedule's first sweep solves every neuron, so a second sweep finds
+    /// nothing to do: the result equals the one-sweep refinement's, each node is visited once, and the call ends long
+    /// before its budget.
+    /// </summary>
+    [TestCase("mlp 5-12-10-8-2", 2)]
+    [TestCase("mlp 2-6-6-6-1", 3)]
+    public void SpreadSweepsStopWhenEveryNeuronIsSolved(string kind, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (g, _, lo, hi, crown) = Setup(kind, seed);
+        var once = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(600, Threads: 1, ExactLayers: 1));
+        var spread = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(600, Threads: 1, ExactLayers: 1, SpreadOverNodes: true));
+        Assert.That(spread.Seconds, Is.LessThan(300), "the sweeps did not stop when nothing was left to solve");
+        Assert.That(spread.Layers.Select(l => l.Node), Is.EqualTo(once.Layers.Select(l => l.Node)));
+        Assert.That(spread.Layers.Select(l => l.Node), Is.Unique);
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            Assert.That((spread.Bounds[i].Lower - once.Bounds[i].Lower).abs().max().item<double>(), Is.LessThan(1e-6), $"node {i}");
+            Assert.That((spread.Bounds[i].Upper - once.Bounds[i].Upper).abs().max().item<double>(), Is.LessThan(1e-6), $"node {i}");
+        }
+    }
+
+    /// <summary>
     /// Affine maps of the input (here a reshape and a linear layer) are bounded exactly by CROWN already, so the first
     /// node refined is the pre-activation of the second ReLU layer.
     /// </summary>
