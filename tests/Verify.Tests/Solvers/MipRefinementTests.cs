@@ -154,12 +154,7 @@ public class MipRefinementTests
             importance: Score);
         Assert.That(asked, Is.EqualTo(refined.Layers.Select(l => l.Node).ToArray()));
         Assert.That(asked, Is.Not.Empty);
-        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 70 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
-        for (int i = 0; i <= g.OutputIndex; i++)
-        {
-            var t = refined.Bounds[i];
-            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
-        }
+        AssertContainsSamples(g, box, refined.Bounds, 70 + seed);
     }
 
     /// <summary>
@@ -179,12 +174,7 @@ public class MipRefinementTests
         var exact = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0));
         var partial = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1));
         Assert.That(partial.Rejected, Is.Zero);
-        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 90 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
-        for (int i = 0; i <= g.OutputIndex; i++)
-        {
-            var t = partial.Bounds[i];
-            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
-        }
+        AssertContainsSamples(g, box, partial.Bounds, 90 + seed);
         var (first, second) = (nodes[0], nodes[1]);
         Assert.That((partial.Bounds[first].Lower - exact.Bounds[first].Lower).abs().max().item<double>(), Is.LessThan(1e-6));
         Assert.That((partial.Bounds[first].Upper - exact.Bounds[first].Upper).abs().max().item<double>(), Is.LessThan(1e-6));
@@ -212,12 +202,7 @@ public class MipRefinementTests
         var two = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 2));
         var all = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 1000));
         Assert.That(two.Rejected, Is.Zero);
-        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 95 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
-        for (int i = 0; i <= g.OutputIndex; i++)
-        {
-            var t = two.Bounds[i];
-            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
-        }
+        AssertContainsSamples(g, box, two.Bounds, 95 + seed);
         var (wl, wu) = (whole.Bounds[first].Lower, whole.Bounds[first].Upper);
         var open = (wl < 0).logical_and(wu > 0);
         Assert.That(open.any().item<bool>(), Is.True, "no neuron of the first refined node stayed unstable: the comparison is empty");
@@ -264,6 +249,17 @@ public class MipRefinementTests
         // 0 x, 1 flat, 2 fc1, 3 relu1, 4 fc2, 5 relu2, 6 fc3
         Assert.That(LpRelaxation.PreActivationNodes(g), Is.EqualTo(new[] { 4 }));
         Assert.That(LpRelaxation.PreActivationNodes(mlp), Is.EqualTo(new[] { 3 }));
+    }
+
+    /// <summary>Every node's bounds contain its values at 4000 points sampled in the box (corners may round 1e-16 outside).</summary>
+    static void AssertContainsSamples(ComputationGraph g, IntervalBounds box, IntervalBounds[] bounds, int seed)
+    {
+        var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
+        for (int i = 0; i <= g.OutputIndex; i++)
+        {
+            var t = bounds[i];
+            Assert.That((values[i] >= t.Lower - 1e-9).all().item<bool>() && (values[i] <= t.Upper + 1e-9).all().item<bool>(), Is.True, $"node {i}");
+        }
     }
 
     /// <summary>Row sums of |W_k|···|W_1| for the pre-activation node <paramref name="node"/> of an MLP (Linear, ReLU, ...).</summary>
