@@ -85,50 +85,8 @@ public static class MipRefinement
                 double nodeEnd = options.SpreadOverNodes ? started + Remaining() / (nodes.Length - step) : double.PositiveInfinity;
                 double Left() => Math.Min(Remaining(), nodeEnd - sw.Elapsed.TotalSeconds);
                 var value = atCentre[node].reshape(-1).data<double>().ToArray();
-                int workers = Math.Min(options.EffectiveThreads, unstable.Length);
-                var models = new (LinearModel Model, int[] Columns, NetworkEncoder Encoder, bool[] Integer)[workers];
-                var exact = ExactActivations(g, node, options.ExactLayers);
-                var partial = PartialBinaries.For(g, node, result, options.BatchIndex, options.NearestBinaries);
-                for (int w = 0; w < workers; w++)
-                {
-                    var model = new LinearModel("SCIP");
-                    var encoder = new NetworkEncoder(model, g, lower, upper, result, options.BatchIndex, BigMActivation.Instance, options.BoundSlack,
-                        n => exact.Contains(n.Index) ? BigMActivation.Instance : TriangleActivation.Instance);
-                    var cols = encoder.Columns(node);
-                    models[w] = (model, cols, encoder, partial?.InitialState(encoder) ?? Array.Empty<bool>());
-                }
-                var newLo = lo.ToArray();
-                var newHi = hi.ToArray();
-                int next = -1, solves = 0;
-                try
-                {
-                    Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-                    {
-                        var (model, cols, encoder, integer) = models[w];
-                        int j;
-                        while ((j = Interlocked.Increment(ref next)) < unstable.Length && Left() > 0)
-                        {
-                            int k = unstable[j];
-                            tried[k] = true;
-                            partial?.Apply(model, encoder, k, integer);
-                            // The side nearer to zero first: when it proves the neuron stable, the other side is not solved.
-                            foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
-                            {
-                                if (newLo[k] >= 0 || newHi[k] <= 0 || Left() <= 0) break;
-                                if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, Left()), options.Gap) is not { } b) continue;
-                                Interlocked.Increment(ref solves);
-                                // b bounds side·z from below; a concrete point above (below) contradicts it.
-                                if (side * value[k] < b) Interlocked.Increment(ref rejected);
-                                else if (side > 0) newLo[k] = Math.Max(newLo[k], b);
-                                else newHi[k] = Math.Min(newHi[k], -b);
-                            }
-                        }
-                    });
-                }
-                finally
-                {
-                    foreach (var m in models) m.Model.Dispose();
-                }
+                var (newLo, newHi, solves, wrong) = SolveNeurons(g, lower, upper, result, node, unstable, lo, hi, value, tried, options, Left);
+                rejected += wrong;
                 sweepSolves += solves;
                 if (Enumerable.Range(0, lo.Length).Any(k => newLo[k] > lo[k] || newHi[k] < hi[k])) changed[step] = tick;
                 var b = result[node];
@@ -159,6 +117,62 @@ public static class MipRefinement
             if (!ReferenceEquals(result[i].Upper, bounds[i].Upper)) result[i].Upper.MoveToOuterDisposeScope();
         }
         return new MipRefineResult(result, layers, rejected, sw.Elapsed.TotalSeconds, enough);
+    }
+
+    /// <summary>
+    /// Minimises and maximises the <paramref name="unstable"/> neurons of <paramref name="node"/> in order, one SCIP per
+    /// worker on its own copy of the model, while <paramref name="left"/> time remains; marks each neuron started in
+    /// <paramref name="tried"/>. Returns the node's new bounds, the solves run and the answers a concrete point refuted.
+    /// </summary>
+    static (double[] Lower, double[] Upper, int Solves, int Rejected) SolveNeurons(ComputationGraph g, double[] lower, double[] upper,
+        IntervalBounds[] bounds, int node, int[] unstable, double[] lo, double[] hi, double[] value, bool[] tried,
+        MipRefineOptions options, Func<double> left)
+    {
+        int workers = Math.Min(options.EffectiveThreads, unstable.Length);
+        var models = new (LinearModel Model, int[] Columns, NetworkEncoder Encoder, bool[] Integer)[workers];
+        var exact = ExactActivations(g, node, options.ExactLayers);
+        var partial = PartialBinaries.For(g, node, bounds, options.BatchIndex, options.NearestBinaries);
+        var newLo = lo.ToArray();
+        var newHi = hi.ToArray();
+        int next = -1, solves = 0, rejected = 0;
+        try
+        {
+            for (int w = 0; w < workers; w++)
+            {
+                var model = new LinearModel("SCIP");
+                models[w] = (model, null!, null!, null!);
+                var encoder = new NetworkEncoder(model, g, lower, upper, bounds, options.BatchIndex, BigMActivation.Instance, options.BoundSlack,
+                    n => exact.Contains(n.Index) ? BigMActivation.Instance : TriangleActivation.Instance);
+                models[w] = (model, encoder.Columns(node), encoder, partial?.InitialState(encoder) ?? Array.Empty<bool>());
+            }
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                var (model, cols, encoder, integer) = models[w];
+                int j;
+                while ((j = Interlocked.Increment(ref next)) < unstable.Length && left() > 0)
+                {
+                    int k = unstable[j];
+                    tried[k] = true;
+                    partial?.Apply(model, encoder, k, integer);
+                    // The side nearer to zero first: when it proves the neuron stable, the other side is not solved.
+                    foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
+                    {
+                        if (newLo[k] >= 0 || newHi[k] <= 0 || left() <= 0) break;
+                        if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, left()), options.Gap) is not { } b) continue;
+                        Interlocked.Increment(ref solves);
+                        // b bounds side·z from below; a concrete point above (below) contradicts it.
+                        if (side * value[k] < b) Interlocked.Increment(ref rejected);
+                        else if (side > 0) newLo[k] = Math.Max(newLo[k], b);
+                        else newHi[k] = Math.Min(newHi[k], -b);
+                    }
+                }
+            });
+        }
+        finally
+        {
+            foreach (var m in models) m.Model?.Dispose();
+        }
+        return (newLo, newHi, solves, rejected);
     }
 
     /// <summary>
