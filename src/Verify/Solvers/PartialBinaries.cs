@@ -32,7 +32,7 @@ internal sealed class PartialBinaries
         using var scope = torch.NewDisposeScope();
         var l = bounds[a.Inputs[0]].Lower[batchIndex].flatten().to(ScalarType.Float64).cpu();
         var u = bounds[a.Inputs[0]].Upper[batchIndex].flatten().to(ScalarType.Float64).cpu();
-        var intercept = torch.where((l < 0).logical_and(u > 0), -l * u / (u - l), torch.zeros_like(l));
+        var intercept = Branching.InterceptScore.Intercept(l, u);
         var score = linear.Weight.to(ScalarType.Float64).cpu().abs() * intercept.unsqueeze(0);
         int take = (int)Math.Min(k, score.shape[1]);
         var (values, indices) = score.topk(take, dim: 1);
