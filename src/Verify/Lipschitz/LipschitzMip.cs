@@ -1,4 +1,4 @@
-using Google.OrTools.LinearSolver;
+using Verify.SolverHost;
 using Verify.Graph;
 using Verify.Solvers;
 
@@ -124,15 +124,14 @@ public static class LipschitzMip
             terms.Add(t);
         }
         model.SetObjective(terms, terms.Select(_ => -1.0).ToArray(), 0);
-        using var parameters = ScipSettings.Apply(model, timeLimitSeconds);
-        var result = model.Solver.Solve(parameters);
-        var objective = model.Solver.Objective();
-        bool found = result is Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE;
-        double value = found ? -objective.Value() : double.NegativeInfinity;
-        if (result == Solver.ResultStatus.OPTIMAL) return new LipschitzMipResult(Math.Max(value, -objective.BestBound()), value, true);
+        var reply = model.Solve(ScipSettings.For(timeLimitSeconds));
+        var result = reply.Status;
+        bool found = reply.HasPoint;
+        double value = found ? -reply.Objective : double.NegativeInfinity;
+        if (result == SolveStatus.Optimal && found) return new LipschitzMipResult(Math.Max(value, -reply.BestBound), value, true);
         // SCIP's dual bound is meaningful only once it has searched (FEASIBLE); stopped earlier (NOT_SOLVED), OR-Tools
         // reports 0. Without a proven bound the sum of the entries' magnitudes is still sound.
-        double bound = result == Solver.ResultStatus.FEASIBLE ? -objective.BestBound() : double.PositiveInfinity;
+        double bound = result == SolveStatus.Feasible && found ? -reply.BestBound : double.PositiveInfinity;
         if (bound < value) bound = double.PositiveInfinity; // an inconsistent dual bound is not trusted
         double fallback = inputGradient.L.Zip(inputGradient.U, (l, u) => Math.Max(Math.Abs(l), Math.Abs(u))).Sum();
         double upperBound = double.IsFinite(bound) ? Math.Min(bound, fallback) : fallback;

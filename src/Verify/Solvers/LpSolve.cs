@@ -1,4 +1,4 @@
-using Google.OrTools.LinearSolver;
+using Verify.SolverHost;
 
 namespace Verify.Solvers;
 
@@ -15,14 +15,10 @@ internal static class LpSolve
     public static (double Value, bool Optimal) LowerBound(LinearModel model, LpBackend backend, double timeLimitSeconds)
     {
         if (!(timeLimitSeconds > 0)) return (double.NegativeInfinity, false);
-        model.Solver.SetTimeLimit(Math.Max(1, (long)Math.Ceiling(timeLimitSeconds * 1000)));
-        using var parameters = new MPSolverParameters();
         // Without presolve GLOP can keep its basis between solves that change only the objective (slightly faster
         // on MNIST-sized relaxations, whose stable neurons the encoder already leaves out).
-        if (backend == LpBackend.Glop)
-            parameters.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
-        var status = model.Solver.Solve(parameters);
-        if (status != Solver.ResultStatus.OPTIMAL) return (double.NegativeInfinity, false);
+        var settings = new SolveSettings(ScipSettings.Milliseconds(timeLimitSeconds), PresolveOff: backend == LpBackend.Glop, WantDuals: true);
+        if (model.Solve(settings).Status != SolveStatus.Optimal) return (double.NegativeInfinity, false);
         double bound = LagrangianBound.Of(model);
         return double.IsNaN(bound) ? (double.NegativeInfinity, false) : (bound, true);
     }

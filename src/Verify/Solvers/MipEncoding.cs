@@ -22,14 +22,8 @@ public static class MipEncoding
         using var model = new LinearModel("SCIP");
         var encoder = new NetworkEncoder(model, g, lower, upper, bounds, 0, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
         model.SetObjective(encoder.Columns(g.OutputIndex), c, offset);
-        using var parameters = ScipSettings.Apply(model, timeLimitSeconds);
-        var status = model.Solver.Solve(parameters);
-        bool found = status is Google.OrTools.LinearSolver.Solver.ResultStatus.OPTIMAL or Google.OrTools.LinearSolver.Solver.ResultStatus.FEASIBLE;
-        if (!found) return new MipResult(double.PositiveInfinity, double.NegativeInfinity, false, null);
-        var x = encoder.Columns(0).Select(model.Value).ToArray();
-        var objective = model.Solver.Objective();
-        return new MipResult(objective.Value(), Math.Min(objective.BestBound(), objective.Value()),
-            status == Google.OrTools.LinearSolver.Solver.ResultStatus.OPTIMAL, x);
+        var reply = model.Solve(ScipSettings.For(timeLimitSeconds));
+        return MipResult.From(reply, encoder.Columns(0));
     }
 
     /// <summary>Sound CROWN intermediate bounds of a float64 graph over a batch of boxes (one row per box).</summary>

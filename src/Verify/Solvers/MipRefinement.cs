@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Google.OrTools.LinearSolver;
 using Verify.Bounds;
 using Verify.Graph;
 using TorchSharp;
@@ -198,11 +197,9 @@ public static class MipRefinement
     {
         if (!(seconds > 0)) return null;
         model.SetObjective(new[] { column }, new[] { direction }, 0);
-        using var parameters = ScipSettings.Apply(model, seconds, gap: gap);
-        var status = model.Solver.Solve(parameters);
-        if (status is not (Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE)) return null;
-        var objective = model.Solver.Objective();
-        double bound = Math.Min(objective.BestBound(), objective.Value());
+        var reply = model.Solve(ScipSettings.For(seconds, gap: gap));
+        if (!reply.HasPoint) return null;
+        double bound = Math.Min(reply.BestBound, reply.Objective);
         if (!double.IsFinite(bound)) return null;
         // The solver works to a feasibility tolerance of 1e-6: loosen by more than that.
         return bound - 1e-5 * (1 + Math.Abs(bound));

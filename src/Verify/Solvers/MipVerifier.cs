@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Google.OrTools.LinearSolver;
+using Verify.SolverHost;
 using Verify.Bounds;
 using Verify.Graph;
 using Verify.Spec;
@@ -108,17 +108,15 @@ public static class MipVerifier
         for (int k = 0; k < conjunction.Atoms; k++)
             model.AddRow(double.NegativeInfinity, conjunction.D[k], y.Append(t).ToArray(), conjunction.C[k].Append(-1.0).ToArray());
         model.SetObjective(new[] { t }, new[] { 1.0 }, 0);
-        using var parameters = ScipSettings.Apply(model, seconds, stopAtObjective: -ViolationDepth);
-        using var registration = cancellation.Register(() => model.Solver.InterruptSolve());
-        var status = model.Solver.Solve(parameters);
-        switch (status)
+        var reply = model.Solve(ScipSettings.For(seconds, stopAtObjective: -ViolationDepth), cancellation);
+        switch (reply.Status)
         {
-            case Solver.ResultStatus.INFEASIBLE:
+            case SolveStatus.Infeasible:
                 return (Outcome.Refuted, null);
-            case Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE:
+            case SolveStatus.Optimal or SolveStatus.Feasible when reply.HasPoint:
                 var x = encoder.Columns(0).Select((c, i) => Math.Clamp(model.Value(c), box.Lower[i], box.Upper[i])).ToArray();
                 return CounterexampleChecker.Satisfies(conjunction, Forward(g, x)) ? (Outcome.Reached, x) : (Outcome.Unconfirmed, null);
-            case Solver.ResultStatus.NOT_SOLVED:
+            case SolveStatus.NotSolved:
                 return (Outcome.TimedOut, null);
             default:
                 return (Outcome.Failed, null);

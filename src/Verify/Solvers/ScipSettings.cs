@@ -1,4 +1,4 @@
-using Google.OrTools.LinearSolver;
+using Verify.SolverHost;
 
 namespace Verify.Solvers;
 
@@ -20,21 +20,22 @@ internal static class ScipSettings
     /// </summary>
     const string DisabledPresolvers = "presolving/dualsparsify/maxrounds = 0\nconstraints/varbound/maxprerounds = 0\n";
 
+    /// <summary>TODO root cause</summary>
+    const string RootCauseSettings = "";
+
     /// <summary>
-    /// Applies the time limit and SCIP parameters to a model's solver and returns the solve parameters. With
-    /// <paramref name="stopAtObjective"/>, SCIP stops as soon as it has a solution with that objective or lower;
-    /// with <paramref name="gap"/>, as soon as the relative or absolute gap is at most that (default: zero gap).
+    /// The time limit and SCIP parameters of a solve. With <paramref name="stopAtObjective"/>, SCIP stops as soon as it
+    /// has a solution with that objective or lower; with <paramref name="gap"/>, as soon as the relative or absolute gap
+    /// is at most that (default: zero gap).
     /// </summary>
-    public static MPSolverParameters Apply(LinearModel model, double timeLimitSeconds, double? stopAtObjective = null, double gap = 0)
+    public static SolveSettings For(double timeLimitSeconds, double? stopAtObjective = null, double gap = 0)
     {
-        model.Solver.SetTimeLimit(Math.Max(1, (long)Math.Ceiling(timeLimitSeconds * 1000)));
-        var settings = $"separating/maxroundsroot = {MaxRootCutRounds}\n{DisabledPresolvers}";
+        var settings = $"separating/maxroundsroot = {MaxRootCutRounds}\n{DisabledPresolvers}{RootCauseSettings}";
         if (stopAtObjective is { } stop) settings += FormattableString.Invariant($"limits/primal = {stop:R}\n");
         if (gap > 0) settings += FormattableString.Invariant($"limits/absgap = {gap:R}\n");
-        if (!model.Solver.SetSolverSpecificParametersAsString(settings))
-            throw new InvalidOperationException("SCIP rejected its parameters");
-        var parameters = new MPSolverParameters();
-        parameters.SetDoubleParam(MPSolverParameters.DoubleParam.RELATIVE_MIP_GAP, gap);
-        return parameters;
+        return new SolveSettings(Milliseconds(timeLimitSeconds), settings, RelativeGap: gap);
     }
+
+    /// <summary>A time limit in whole milliseconds, at least 1.</summary>
+    public static long Milliseconds(double seconds) => Math.Max(1, (long)Math.Ceiling(Math.Min(seconds, 1e9) * 1000));
 }

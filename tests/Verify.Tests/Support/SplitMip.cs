@@ -22,12 +22,6 @@ public static class SplitMip
         var encoder = new NetworkEncoder(model, g, lower, upper, bounds, 0, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
         encoder.Tighten(node, element, sign > 0 ? 0 : double.NegativeInfinity, sign > 0 ? double.PositiveInfinity : 0);
         model.SetObjective(encoder.Columns(g.OutputIndex), c, offset);
-        using var parameters = ScipSettings.Apply(model, 30);
-        var status = model.Solver.Solve(parameters);
-        bool found = status is Google.OrTools.LinearSolver.Solver.ResultStatus.OPTIMAL or Google.OrTools.LinearSolver.Solver.ResultStatus.FEASIBLE;
-        if (!found) return new MipResult(double.PositiveInfinity, double.NegativeInfinity, false, null);
-        var objective = model.Solver.Objective();
-        return new MipResult(objective.Value(), Math.Min(objective.BestBound(), objective.Value()),
-            status == Google.OrTools.LinearSolver.Solver.ResultStatus.OPTIMAL, encoder.Columns(0).Select(model.Value).ToArray());
+        return MipResult.From(model.Solve(ScipSettings.For(30)), encoder.Columns(0));
     }
 }
