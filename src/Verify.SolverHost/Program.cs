@@ -38,6 +38,7 @@ public static class Program
             HostedModel? model = null;
             try
             {
+                FaultInjection.Trigger(request.SolverId);
                 model = cache.For(request);
                 reply = model is null ? SolveReply.Fail("model not held") : model.Solve(request);
             }

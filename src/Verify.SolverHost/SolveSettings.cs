@@ -10,5 +10,5 @@ public sealed record SolveSettings(long TimeLimitMs, string SpecificParameters =
     bool PresolveOff = false, bool WantDuals = false)
 {
     /// <summary>The limit after which a solve that has not answered is treated as hung: the solver's own limit plus slack.</summary>
-    public TimeSpan HangLimit => TimeSpan.FromMilliseconds(TimeLimitMs * 2 + 30_000);
+    public TimeSpan HangLimit => TimeSpan.FromMilliseconds(TimeLimitMs * 1.5 + 20_000);
 }

@@ -13,6 +13,8 @@ static class RuntimeSetup
     /// OpenMP reads it, not .NET's copy.
     /// </summary>
     [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification =
+        "The settings must be in place before TorchSharp loads libtorch, whichever of the library's entry points a host calls first.")]
     internal static void Initialize()
     {
         ReturnLargeBlocks();

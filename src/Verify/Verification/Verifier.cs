@@ -187,7 +187,7 @@ public static class Verifier
             ? OptimizedBound.SpecLower(graph, bounds, spec.C, spec.Bias, options.AlphaOptions, done: best => AllRefuted(spec, best))
             : BoundComputer.SpecLower(graph, bounds, spec.C, spec.Bias, method);
         var result = Summarise(method, spec, atoms, sw.Elapsed.TotalSeconds);
-        result.AtomLower.MoveToOuterDisposeScope();
+        result.AtomLower?.MoveToOuterDisposeScope();
         return result;
     }
 

@@ -255,7 +255,7 @@ public class MipRefinementTests
     }
 
     /// <summary>Every node's bounds contain its values at 4000 points sampled in the box (corners may round 1e-16 outside).</summary>
-    static void AssertContainsSamples(ComputationGraph g, IntervalBounds box, IntervalBounds[] bounds, int seed)
+    internal static void AssertContainsSamples(ComputationGraph g, IntervalBounds box, IntervalBounds[] bounds, int seed)
     {
         var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
         for (int i = 0; i <= g.OutputIndex; i++)

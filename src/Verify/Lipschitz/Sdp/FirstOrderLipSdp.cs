@@ -67,7 +67,7 @@ internal static class FirstOrderLipSdp
                 double maxStep = d.Max(Math.Abs);
                 double step = sHist.Count == 0 ? Math.Min(1, 0.5 / Math.Max(maxStep, 1e-300)) : 1;
                 double[]? next = null;
-                (double Value, double[] Gradient, double Rho) eval = default;
+                (double Value, double[] Gradient, double Rho) eval = (double.NaN, Array.Empty<double>(), double.NaN);
                 for (int ls = 0; ls < 40; ls++)
                 {
                     var trial = theta.Select((t, i) => t + step * d[i]).ToArray();
@@ -77,7 +77,7 @@ internal static class FirstOrderLipSdp
                 }
                 if (next is null) break;
                 var sk = next.Select((t, i) => t - theta[i]).ToArray();
-                var yk = eval.Gradient!.Select((x, i) => x - g[i]).ToArray();
+                var yk = eval.Gradient.Select((x, i) => x - g[i]).ToArray();
                 if (Dot(sk, yk) > 1e-12 * Math.Sqrt(Dot(sk, sk) * Dot(yk, yk)))
                 {
                     sHist.Add(sk); yHist.Add(yk);

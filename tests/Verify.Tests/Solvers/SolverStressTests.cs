@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Verify.Bounds;
+using Verify.Graph;
+using Verify.Solvers;
+using Verify.SolverHost;
+using Verify.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Tests.Solvers;
+
+/// <summary>
+/// Hundreds of random verification and refinement MIPs through the solver workers: the test process survives, and
+/// every answer is checked independently (our own forward pass at the solver's point, sampled points, and a second
+/// SCIP configuration); a solver that fails gives no answer, never a wrong one. Workers killed, crashed or stopped in
+/// the middle of a solve cost that one answer.
+/// </summary>
+[NonParallelizable]
+public class SolverStressTests
+{
+    /// <summary>Another path through SCIP: no presolving and no cutting planes.</summary>
+    static readonly SolveSettings Plain = new(30_000,
+        "presolving/maxrounds = 0\nseparating/maxrounds = 0\nseparating/maxroundsroot = 0\n", RelativeGap: 0);
+
+    const int VerificationMips = 160;
+
+    [Test]
+    public void RandomVerificationMipsAgreeWithSamplingAndASecondConfiguration()
+    {
+        int optimal = 0, compared = 0, noAnswer = 0;
+        for (int seed = 0; seed < VerificationMips; seed++)
+        {
+            double loosen = new[] { 0.0, 1e-7, 1e-4, 1e-2 }[seed % 4];
+            var k = StressCases.Make(seed, loosen);
+            var (reply, x) = StressCases.Solve(k, ScipSettings.For(30));
+            if (reply.Status is SolveStatus.Abnormal or SolveStatus.Failed or SolveStatus.NotSolved)
+            {
+                noAnswer++;
+                continue;
+            }
+            var (sampled, inside) = StressCases.Sampled(k, 2000, seed);
+            if (reply.Status == SolveStatus.Infeasible)
+            {
+                Assert.That(inside, Is.Zero, $"seed {seed}: infeasible, but {inside} sampled points satisfy the split");
+                continue;
+            }
+            Assert.That(reply.Status, Is.EqualTo(SolveStatus.Optimal), $"seed {seed}");
+            optimal++;
+            double v = reply.Objective, tol = 1e-5 * (1 + Math.Abs(v));
+            for (int i = 0; i < x!.Length; i++)
+                Assert.That(x[i], Is.InRange(k.Lo[i] - 1e-6, k.Hi[i] + 1e-6), $"seed {seed}: input {i} outside the box");
+            var (at, neuron) = StressCases.At(k, x);
+            Assert.That(at, Is.EqualTo(v).Within(1e-4 * (1 + Math.Abs(v))), $"seed {seed}: the forward pass at the solver's point");
+            Assert.That(k.Sign * neuron, Is.GreaterThanOrEqualTo(-1e-4), $"seed {seed}: the point is on the wrong side of the split");
+            Assert.That(v, Is.LessThanOrEqualTo(sampled + tol), $"seed {seed}: the minimum is above a sampled value");
+            Assert.That(reply.BestBound, Is.LessThanOrEqualTo(v + tol), $"seed {seed}: dual bound above the objective");
+            if (seed % 2 == 1) continue;
+            var (other, _) = StressCases.Solve(k, Plain);
+            if (other.Status != SolveStatus.Optimal) continue;
+            compared++;
+            Assert.That(other.Objective, Is.EqualTo(v).Within(1e-4 * (1 + Math.Abs(v))), $"seed {seed}: the two configurations disagree");
+        }
+        TestContext.Out.WriteLine($"{optimal} optimal, {compared} compared, {noAnswer} without an answer, pool faults {SolverPool.Shared.Faults}");
+        Assert.That(optimal, Is.GreaterThan(VerificationMips / 2), "too few MIPs solved for the checks to mean anything");
+        Assert.That(compared, Is.GreaterThan(optimal / 3));
+    }
+
+    [Test]
+    public void RandomRefinementsContainSampledValues()
+    {
+        int tightened = 0;
+        for (int seed = 0; seed < 20; seed++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var k = StressCases.Make(1000 + seed, new[] { 0.0, 1e-4 }[seed % 2]);
+            var box = new IntervalBounds(torch.tensor(k.Lo, dtype: ScalarType.Float64).reshape(1, -1), torch.tensor(k.Hi, dtype: ScalarType.Float64).reshape(1, -1));
+            var refined = MipRefinement.Tighten(k.G, k.Lo, k.Hi, k.Bounds, new MipRefineOptions(2, NeuronSeconds: 1, Threads: 2));
+            MipRefinementTests.AssertContainsSamples(k.G, box, refined.Bounds, 300 + seed);
+            for (int i = 0; i < refined.Bounds.Length; i++)
+            {
+                Assert.That((refined.Bounds[i].Lower >= k.Bounds[i].Lower.to(ScalarType.Float64) - 1e-12).all().item<bool>(), Is.True, $"seed {seed}, node {i}: looser");
+                if ((refined.Bounds[i].Upper < k.Bounds[i].Upper.to(ScalarType.Float64) - 1e-9).any().item<bool>()) tightened++;
+            }
+        }
+        Assert.That(tightened, Is.GreaterThan(5), "refinement never tightened anything: the check is empty");
+    }
+
+    [Test]
+    public void AWorkerKilledMidSolveCostsOneAnswer()
+    {
+        var pool = new SolverPool();
+        var k = HardCase();
+        var solve = Task.Run(() => SolveIn(pool, k, 60));
+        var pid = WaitForWorker(pool);
+        Assert.That(Signal(pid, "KILL"), Is.Zero, "could not signal the worker");
+        Assert.That(solve.Wait(TimeSpan.FromSeconds(30)), Is.True, "the solve did not return after its worker died");
+        Assert.That(solve.Result.Status, Is.EqualTo(SolveStatus.Failed));
+        Assert.That(solve.Result.Message, Does.Contain("died"));
+        AssertRecovers(pool, faults: 1);
+    }
+
+    [Test]
+    public void ANativeFaultInTheWorkerCostsOneAnswer([Values(FaultInjection.Abort, FaultInjection.SegmentationFault)] string fault)
+    {
+        var pool = new SolverPool();
+        using var model = new LinearModel(fault, SolverIsolation.Process, pool);
+        model.AddColumn(0, 1);
+        var reply = model.Solve(new SolveSettings(1000));
+        Assert.That(reply.Status, Is.EqualTo(SolveStatus.Failed));
+        Assert.That(reply.Message, Does.Contain("died"));
+        AssertRecovers(pool, faults: 1);
+    }
+
+    [Test]
+    public void AHungWorkerIsStoppedAfterItsLimit()
+    {
+        var pool = new SolverPool();
+        var sw = Stopwatch.StartNew();
+        using var model = new LinearModel(FaultInjection.Hang, SolverIsolation.Process, pool);
+        model.AddColumn(0, 1);
+        var settings = new SolveSettings(1000);
+        var reply = model.Solve(settings);
+        Assert.That(reply.Status, Is.EqualTo(SolveStatus.Failed));
+        Assert.That(reply.Message, Does.Contain("did not answer"));
+        Assert.That(sw.Elapsed, Is.InRange(settings.HangLimit, settings.HangLimit + TimeSpan.FromSeconds(20)));
+        AssertRecovers(pool, faults: 1);
+    }
+
+    /// <summary>After one lost answer the pool starts a new worker and solves correctly again.</summary>
+    static void AssertRecovers(SolverPool pool, int faults)
+    {
+        var next = SolveIn(pool, StressCases.Make(3, 0), 30);
+        Assert.That(next.Status, Is.AnyOf(SolveStatus.Optimal, SolveStatus.Infeasible), "the pool did not recover");
+        Assert.That(pool.WorkersStarted, Is.EqualTo(2));
+        Assert.That(pool.Faults, Is.EqualTo(faults));
+    }
+
+    [Test]
+    public void CancellingASolveStopsItWithoutAnAnswer()
+    {
+        var pool = new SolverPool();
+        var k = HardCase();
+        using var cancel = new CancellationTokenSource();
+        var solve = Task.Run(() => SolveIn(pool, k, 60, cancel.Token));
+        WaitForWorker(pool);
+        cancel.Cancel();
+        Assert.That(solve.Wait(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(solve.Result.Status, Is.EqualTo(SolveStatus.NotSolved));
+        Assert.That(pool.Faults, Is.Zero, "a cancelled solve is not a fault");
+    }
+
+    /// <summary>A MIP that takes SCIP well over a second: a wider network over a wide box.</summary>
+    static StressCases.Case HardCase()
+    {
+        var g = RandomNetworks.Mlp(new[] { 8, 40, 40, 40, 2 }, 4242, weightScale: 1.6);
+        var box = RandomNetworks.Box(1, 8, 2.0, 4243);
+        var bounds = BoundComputer.Intermediate(g, box, BoundOptions.Ibp);
+        return new StressCases.Case(-1, g, SolverTestNetworks.Row(box.Lower), SolverTestNetworks.Row(box.Upper), bounds, -1, -1, 1,
+            new[] { 1.0, -1.0 }, 0);
+    }
+
+    static SolveReply SolveIn(SolverPool pool, StressCases.Case k, double seconds, CancellationToken cancel = default)
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = k.G.To(CPU, ScalarType.Float64);
+        using var model = new LinearModel("SCIP", SolverIsolation.Process, pool);
+        var encoder = new NetworkEncoder(model, g, k.Lo, k.Hi, k.Bounds, 0, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
+        model.SetObjective(encoder.Columns(g.OutputIndex), k.C, k.Offset);
+        return model.Solve(ScipSettings.For(seconds), cancel);
+    }
+
+    /// <summary>The pid of the pool's first worker, once it has had a moment to start solving.</summary>
+    static int WaitForWorker(SolverPool pool)
+    {
+        var sw = Stopwatch.StartNew();
+        while (pool.WorkerProcessIds.Count == 0 && sw.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
+        Assert.That(pool.WorkerProcessIds, Is.Not.Empty, "no worker started");
+        Thread.Sleep(1500);
+        return pool.WorkerProcessIds[0];
+    }
+
+    static int Signal(int pid, string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", new[] { "-" + name, pid.ToString() }) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+}
+
+/// <summary>Hunts for SCIP faults over many seeds (minutes; run by hand).</summary>
+[NonParallelizable, Explicit("minutes")]
+public class SolverFaultHunt
+{
+    [Test]
+    public void Hunt()
+    {
+        int count = int.TryParse(Environment.GetEnvironmentVariable("HUNT_COUNT"), out var c) ? c : 400;
+        string extra = (Environment.GetEnvironmentVariable("HUNT_SETTINGS") ?? "").Replace(";", "\n");
+        var statuses = new Dictionary<string, int>();
+        var sw = Stopwatch.StartNew();
+        for (int seed = 0; seed < count; seed++)
+        {
+            double loosen = new[] { 0.0, 1e-7, 1e-4, 1e-2 }[seed % 4];
+            var k = StressCases.Make(seed, loosen);
+            var s = ScipSettings.For(10);
+            if (Environment.GetEnvironmentVariable("HUNT_BASELINE") == "1")
+                s = s with { SpecificParameters = s.SpecificParameters.Replace("presolving/donotmultaggr = TRUE\n", "") };
+            var (reply, _) = StressCases.Solve(k, s with { SpecificParameters = s.SpecificParameters + extra });
+            statuses[reply.Status.ToString()] = statuses.GetValueOrDefault(reply.Status.ToString()) + 1;
+            if (reply.Status is SolveStatus.Abnormal or SolveStatus.Failed)
+                TestContext.Progress.WriteLine($"seed {seed} loosen {loosen}: {reply.Status} {reply.Message}");
+        }
+        TestContext.Progress.WriteLine($"{string.Join(", ", statuses.Select(e => $"{e.Key} {e.Value}"))} in {sw.Elapsed.TotalSeconds:F1} s; " +
+            $"faults {SolverPool.Shared.Faults}, workers {SolverPool.Shared.WorkersStarted}");
+    }
+}
