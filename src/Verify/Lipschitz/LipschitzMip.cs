@@ -124,7 +124,7 @@ public static class LipschitzMip
             terms.Add(t);
         }
         model.SetObjective(terms, terms.Select(_ => -1.0).ToArray(), 0);
-        var reply = model.Solve(ScipSettings.For(timeLimitSeconds));
+        var reply = ScipSettings.SolveWithRetry(model, timeLimitSeconds);
         var result = reply.Status;
         bool found = reply.HasPoint;
         double value = found ? -reply.Objective : double.NegativeInfinity;

@@ -22,7 +22,7 @@ public static class MipEncoding
         using var model = new LinearModel("SCIP");
         var encoder = new NetworkEncoder(model, g, lower, upper, bounds, 0, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
         model.SetObjective(encoder.Columns(g.OutputIndex), c, offset);
-        var reply = model.Solve(ScipSettings.For(timeLimitSeconds));
+        var reply = ScipSettings.SolveWithRetry(model, timeLimitSeconds);
         return MipResult.From(reply, encoder.Columns(0));
     }
 

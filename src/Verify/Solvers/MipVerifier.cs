@@ -108,7 +108,7 @@ public static class MipVerifier
         for (int k = 0; k < conjunction.Atoms; k++)
             model.AddRow(double.NegativeInfinity, conjunction.D[k], y.Append(t).ToArray(), conjunction.C[k].Append(-1.0).ToArray());
         model.SetObjective(new[] { t }, new[] { 1.0 }, 0);
-        var reply = model.Solve(ScipSettings.For(seconds, stopAtObjective: -ViolationDepth), cancellation);
+        var reply = ScipSettings.SolveWithRetry(model, seconds, -ViolationDepth, cancellation);
         switch (reply.Status)
         {
             case SolveStatus.Infeasible:

@@ -43,6 +43,25 @@ internal static class ScipSettings
         return new SolveSettings(Milliseconds(timeLimitSeconds), settings, RelativeGap: gap);
     }
 
+    /// <summary>
+    /// A second path through SCIP for a solve that failed: no presolving and no cutting planes (slower, but none of
+    /// the presolve reductions or separators the first attempt went through).
+    /// </summary>
+    public static SolveSettings Plain(double timeLimitSeconds, double? stopAtObjective = null) => new(Milliseconds(timeLimitSeconds),
+        "presolving/maxrounds = 0\nseparating/maxrounds = 0\nseparating/maxroundsroot = 0\n" +
+        (stopAtObjective is { } stop ? FormattableString.Invariant($"limits/primal = {stop:R}\n") : ""), RelativeGap: 0);
+
+    /// <summary>Solves with <see cref="For"/>; when SCIP fails (an error or a dead worker), once more with <see cref="Plain"/> in the time left.</summary>
+    public static SolveReply SolveWithRetry(LinearModel model, double timeLimitSeconds, double? stopAtObjective = null,
+        CancellationToken cancel = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var reply = model.Solve(For(timeLimitSeconds, stopAtObjective), cancel);
+        double left = timeLimitSeconds - clock.Elapsed.TotalSeconds;
+        if (reply.Status is not (SolveStatus.Abnormal or SolveStatus.Failed) || left <= 0.1 || cancel.IsCancellationRequested) return reply;
+        return model.Solve(Plain(left, stopAtObjective), cancel);
+    }
+
     /// <summary>A time limit in whole milliseconds, at least 1.</summary>
     public static long Milliseconds(double seconds) => Math.Max(1, (long)Math.Ceiling(Math.Min(seconds, 1e9) * 1000));
 }

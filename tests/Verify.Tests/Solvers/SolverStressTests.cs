@@ -20,8 +20,7 @@ namespace Verify.Tests.Solvers;
 public class SolverStressTests
 {
     /// <summary>Another path through SCIP: no presolving and no cutting planes.</summary>
-    static readonly SolveSettings Plain = new(30_000,
-        "presolving/maxrounds = 0\nseparating/maxrounds = 0\nseparating/maxroundsroot = 0\n", RelativeGap: 0);
+    static readonly SolveSettings Plain = ScipSettings.Plain(30);
 
     const int VerificationMips = 160;
 
@@ -213,5 +212,46 @@ public class SolverFaultHunt
         }
         TestContext.Progress.WriteLine($"{string.Join(", ", statuses.Select(e => $"{e.Key} {e.Value}"))} in {sw.Elapsed.TotalSeconds:F1} s; " +
             $"faults {SolverPool.Shared.Faults}, workers {SolverPool.Shared.WorkersStarted}");
+    }
+}
+
+/// <summary>What running the solver in a worker costs against solving in this process (a benchmark; run by hand).</summary>
+[NonParallelizable, Explicit("benchmark")]
+public class SolverIsolationOverhead
+{
+    [Test]
+    public void SmallMipsAndALargeModel()
+    {
+        var small = Enumerable.Range(0, 100).Select(s => StressCases.Make(s, 0)).ToArray();
+        foreach (var isolation in new[] { SolverIsolation.InProcess, SolverIsolation.Process, SolverIsolation.InProcess, SolverIsolation.Process })
+        {
+            var sw = Stopwatch.StartNew();
+            foreach (var k in small) StressCases.Solve(k, ScipSettings.For(10), isolation);
+            double perSmall = sw.Elapsed.TotalMilliseconds / small.Length;
+            // A model the size of an MNIST-FC 256x4 refinement MIP (784 inputs, 4x256 neurons, dense weights): the first
+            // solve sends the structure, later ones only bounds and the objective.
+            var g = RandomNetworks.Mlp(new[] { 784, 256, 256, 256, 256, 10 }, 77, weightScale: 1.0);
+            var box = RandomNetworks.Box(1, 784, 0.02, 78);
+            var bounds = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
+            using var scope = torch.NewDisposeScope();
+            var g64 = g.To(CPU, ScalarType.Float64);
+            using var model = new LinearModel("GLOP", isolation);
+            var encoder = new NetworkEncoder(model, g64, SolverTestNetworks.Row(box.Lower), SolverTestNetworks.Row(box.Upper), bounds, 0,
+                TriangleActivation.Instance, NodeBoundArrays.DefaultSlack);
+            var outCols = encoder.Columns(g64.OutputIndex);
+            sw.Restart();
+            model.SetObjective(new[] { outCols[0] }, new[] { 1.0 }, 0);
+            model.Solve(new SolveSettings(60_000, WantDuals: true));
+            double first = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            for (int j = 1; j < 10; j++)
+            {
+                model.SetObjective(new[] { outCols[j] }, new[] { 1.0 }, 0);
+                model.Solve(new SolveSettings(60_000, WantDuals: true));
+            }
+            double later = sw.Elapsed.TotalMilliseconds / 9;
+            TestContext.Progress.WriteLine($"{isolation}: small MIP {perSmall:F1} ms each; LP of {model.ColumnCount} columns, {model.RowCount} rows, " +
+                $"{model.Rows.Sum(r => r.Columns.Length)} nonzeros: first solve {first:F0} ms, later {later:F0} ms each");
+        }
     }
 }

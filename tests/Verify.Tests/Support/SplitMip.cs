@@ -22,6 +22,6 @@ public static class SplitMip
         var encoder = new NetworkEncoder(model, g, lower, upper, bounds, 0, BigMActivation.Instance, NodeBoundArrays.DefaultSlack);
         encoder.Tighten(node, element, sign > 0 ? 0 : double.NegativeInfinity, sign > 0 ? double.PositiveInfinity : 0);
         model.SetObjective(encoder.Columns(g.OutputIndex), c, offset);
-        return MipResult.From(model.Solve(ScipSettings.For(30)), encoder.Columns(0));
+        return MipResult.From(ScipSettings.SolveWithRetry(model, 30), encoder.Columns(0));
     }
 }
