@@ -46,6 +46,8 @@ public static class ReluSplitBab
         var alphas = options.WarmStartAlpha
             ? torch.full(new[] { flat.shape[0], specs, total }, AlphaUnset, dtype: ScalarType.Byte, device: device)
             : null;
+        // Store bytes per domain: flat index, signs, parent bound and quantised alphas.
+        long bytesPerDomain = sizeof(long) + total + parentLb.ElementSize + (alphas is null ? 0 : specs * total);
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         long domains = 0;
         int steps = 0;
@@ -53,9 +55,9 @@ public static class ReluSplitBab
         while (flat.shape[0] > 0)
         {
             trimmer.BetweenSteps();
-            if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
-            using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
+            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            using var scope = torch.NewDisposeScope();
             // Worst bound first, or in creation order.
             var order = options.WorstFirst ? parentLb.argsort() : torch.arange(n, device: device);
             var pick = order.narrow(0, 0, b);
