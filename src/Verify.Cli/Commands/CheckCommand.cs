@@ -26,6 +26,14 @@ public static class CheckCommand
             var resultPath = parse.GetValue(result);
             // SIGTERM (the VNN-COMP time-out) or Ctrl-C stops the search; the result and report are still written.
             using var shutdown = new ShutdownSignal();
+            // The result file says timeout as soon as a signal arrives (in case a kill follows before the search
+            // stops); the final result replaces it.
+            var gate = new object();
+            bool final = false;
+            using var early = shutdown.Token.Register(() =>
+            {
+                lock (gate) if (!final && resultPath is not null) TryWrite(resultPath, VnncompResult.Word(Verdict.Timeout) + "\n");
+            });
             try
             {
                 var seconds = parse.GetValue(timeout);
@@ -44,7 +52,11 @@ public static class CheckCommand
                     outcome = outcome with { Reason = $"stopped by {shutdown.Name}" };
                 var summary = NetworkSummary.Of(graph);
                 ConsoleReport.Check(modelPath, specPath, summary, property, outcome);
-                if (resultPath is not null) File.WriteAllText(resultPath, VnncompResult.Format(outcome));
+                lock (gate)
+                {
+                    if (resultPath is not null) File.WriteAllText(resultPath, VnncompResult.Format(outcome));
+                    final = true;
+                }
                 if (parse.GetValue(json) is { } jsonPath)
                     File.WriteAllText(jsonPath, JsonReport.Format(modelPath, specPath, summary, outcome));
                 return shutdown.ExitCode;

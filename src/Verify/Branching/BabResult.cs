@@ -25,18 +25,18 @@ public sealed record BabResult(BabStatus Status, Verification.Counterexample? Co
 public static class BabLimits
 {
     /// <summary>
-    /// The result that ends the search now (time out, too many pending domains, memory limit with
-    /// <paramref name="growthBytes"/> the next step's estimated growth), or null to go on.
+    /// The result that ends the search now (time out, too many pending domains, or <paramref name="memory"/> refusing a
+    /// step that adds about <paramref name="growthBytes"/> to the domain store), or null to go on.
     /// </summary>
     public static BabResult? Check(long pending, BabOptions options, DateTime deadline, CancellationToken cancel, long domains, int steps,
-        long growthBytes = 0)
+        MemoryGuard? memory = null, long growthBytes = 0)
     {
         if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
             return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
         if (pending > options.MaxDomains)
             return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");
-        if (MemoryGuard.Refusal(options.MemoryLimitBytes, growthBytes) is { } memory)
-            return new BabResult(BabStatus.Unknown, null, domains, steps, memory);
+        if (memory?.BeforeStep(growthBytes) is { } refusal)
+            return new BabResult(BabStatus.Unknown, null, domains, steps, refusal);
         return null;
     }
 }

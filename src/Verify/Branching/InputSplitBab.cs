@@ -33,11 +33,12 @@ public static class InputSplitBab
         long domains = 0;
         int steps = 0;
         var trimmer = new HeapTrimmer();
+        using var memory = new MemoryGuard(options.MemoryLimitBytes);
         while (flat.shape[0] > 0)
         {
             trimmer.BetweenSteps();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
-            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, memory, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             var bLo = lo.narrow(0, 0, b);
             var bHi = hi.narrow(0, 0, b);

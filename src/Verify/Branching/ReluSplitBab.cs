@@ -52,11 +52,12 @@ public static class ReluSplitBab
         long domains = 0;
         int steps = 0;
         var trimmer = new HeapTrimmer();
+        using var memory = new MemoryGuard(options.MemoryLimitBytes);
         while (flat.shape[0] > 0)
         {
             trimmer.BetweenSteps();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
-            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, memory, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             // Worst bound first, or in creation order.
             var order = options.WorstFirst ? parentLb.argsort() : torch.arange(n, device: device);

@@ -43,7 +43,7 @@ public static class LipschitzBab
         bool stopped = false, first = true;
         // A domain's split rows (with the arrays' headers), its record and its queue entry; each child is bounded in a batch.
         long bytesPerDomain = widths.Sum(w => w + 32L) + 128;
-        long memoryLimit = options.MemoryLimitBytes;
+        using var memory = new Branching.MemoryGuard(options.MemoryLimitBytes);
         while (true)
         {
             domains += pending.Count;
@@ -76,7 +76,7 @@ public static class LipschitzBab
             pending.Clear();
             if (queue.Count == 0) break;
             if (clock.Elapsed.TotalSeconds >= options.TimeLimitSeconds || queue.Count >= options.MaxDomains
-                || Branching.MemoryGuard.Refusal(memoryLimit, 2L * 2 * options.BatchSize * bytesPerDomain) is not null) { stopped = true; break; }
+                || memory.BeforeStep(2L * 2 * options.BatchSize * bytesPerDomain) is not null) { stopped = true; break; }
             while (pending.Count < 2 * options.BatchSize && queue.TryDequeue(out var d, out _))
             {
                 if (d.Upper <= Threshold(d.Output)) { prunedMax[d.Output] = Math.Max(prunedMax[d.Output], d.Upper); continue; }

@@ -49,11 +49,32 @@ public class MemoryGuardTests
         long limit = MemoryUse.ResidentBytes() + 1024 * MiB;
         var options = new BabOptions(MaxMemoryBytes: limit);
         var far = DateTime.UtcNow.AddHours(1);
-        Assert.That(BabLimits.Check(10, options, far, default, 0, 0, growthBytes: 16 * MiB), Is.Null);
-        var stop = BabLimits.Check(10, options, far, default, 5, 1, growthBytes: 2048 * MiB);
+        using var guard = new MemoryGuard(limit);
+        Assert.That(BabLimits.Check(10, options, far, default, 0, 0, guard, growthBytes: 16 * MiB), Is.Null);
+        var stop = BabLimits.Check(10, options, far, default, 5, 1, guard, growthBytes: 2048 * MiB);
         Assert.That(stop, Is.Not.Null);
         Assert.That((stop!.Status, stop.Domains, stop.Steps), Is.EqualTo((BabStatus.Unknown, 5L, 1)));
         Assert.That(stop.Reason, Does.StartWith(MemoryGuard.Reason));
+    }
+
+    /// <summary>
+    /// A step that touched 768 MiB of work memory (freed by its end) makes the guard expect as much of the next one,
+    /// which then does not fit under a limit 512 MiB above the resident memory.
+    /// </summary>
+    [Test]
+    public void AStepsWorkMemoryCountsForTheNext()
+    {
+        long limit = MemoryUse.ResidentBytes() + 512 * MiB;
+        using var guard = new MemoryGuard(limit);
+        Assert.That(guard.BeforeStep(0), Is.Null);
+        using (var work = torch.ones(768 * MiB / sizeof(float), dtype: ScalarType.Float32))
+        {
+            Assert.That(work.sum().item<float>(), Is.EqualTo(768f * MiB / sizeof(float)).Within(1e5), "the work tensor was not touched");
+            guard.Sample();
+        }
+        var refusal = guard.BeforeStep(0);
+        Assert.That(guard.Workspace, Is.GreaterThan(700 * MiB));
+        Assert.That(refusal, Does.StartWith(MemoryGuard.Reason));
     }
 
     [Test]
