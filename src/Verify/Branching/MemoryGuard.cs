@@ -17,10 +17,14 @@ public sealed class MemoryGuard : IDisposable
     readonly Timer? sampler;
     long peak, stepStart, workspace;
 
-    /// <summary>A guard for <paramref name="limitBytes"/> (long.MaxValue: no limit, nothing sampled).</summary>
-    public MemoryGuard(long limitBytes)
+    /// <summary>
+    /// A guard for <paramref name="limitBytes"/> (long.MaxValue: no limit, nothing sampled) that expects at least
+    /// <paramref name="workspaceBytes"/> of work memory per step (what an earlier search of the same problem showed).
+    /// </summary>
+    public MemoryGuard(long limitBytes, long workspaceBytes = 0)
     {
         limit = limitBytes;
+        workspace = Math.Max(0, workspaceBytes);
         if (limit != long.MaxValue) sampler = new Timer(_ => Sample(), null, SampleEvery, SampleEvery);
     }
 

@@ -21,11 +21,12 @@ public static class ReluSplitBab
     /// <summary>
     /// Searches the unrefuted disjuncts <paramref name="flatDisjuncts"/> (flat indices into <paramref name="spec"/>),
     /// with <paramref name="rootBounds"/> the intermediate bounds of every case's box ([cases, ...] per node) and
-    /// <paramref name="rootLower"/>, when known, a sound lower bound of each of those disjuncts.
+    /// <paramref name="rootLower"/>, when known, a sound lower bound of each of those disjuncts. <paramref name="memory"/>,
+    /// when given, guards the steps (else a guard for <see cref="BabOptions.MemoryLimitBytes"/>).
     /// </summary>
     public static BabResult Run(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, long[] flatDisjuncts,
         BabOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default,
-        double[]? rootLower = null)
+        double[]? rootLower = null, MemoryGuard? memory = null)
     {
         using var outer = torch.NewDisposeScope();
         var device = spec.Lower.device;
@@ -52,7 +53,8 @@ public static class ReluSplitBab
         long domains = 0;
         int steps = 0;
         var trimmer = new HeapTrimmer();
-        using var memory = new MemoryGuard(options.MemoryLimitBytes);
+        using var ownGuard = memory is null ? new MemoryGuard(options.MemoryLimitBytes) : null;
+        memory ??= ownGuard;
         while (flat.shape[0] > 0)
         {
             trimmer.BetweenSteps();

@@ -78,6 +78,16 @@ public class MemoryGuardTests
     }
 
     [Test]
+    public void WorkMemoryAnEarlierSearchShowedGuardsTheFirstStep()
+    {
+        long limit = MemoryUse.ResidentBytes() + 512 * MiB;
+        using var fresh = new MemoryGuard(limit);
+        using var seeded = new MemoryGuard(limit, workspaceBytes: 768 * MiB);
+        Assert.That(fresh.BeforeStep(0), Is.Null);
+        Assert.That(seeded.BeforeStep(0), Does.StartWith(MemoryGuard.Reason));
+    }
+
+    [Test]
     public void StoreGrowthCountsTwoCopiesOfThePendingAndChildDomains() =>
         Assert.That(MemoryGuard.StoreGrowth(pending: 1000, batch: 100, bytesPerDomain: 50), Is.EqualTo(2 * (1000 + 100) * 50));
 
