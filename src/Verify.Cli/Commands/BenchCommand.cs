@@ -22,10 +22,11 @@ public static class BenchCommand
         var cap = new Option<double?>("--timeout-cap") { Description = "Cap every instance's time limit at this many seconds" };
         var output = new Option<string?>("--out") { Description = "Write the per-instance CSV (benchmark,onnx,vnnlib,result,time_s) here" };
         var docs = new Option<string?>("--append-markdown") { Description = "Append the summary as a markdown table to this file (e.g. docs/benchmarks.md)" };
+        var resume = new Option<bool>("--resume") { Description = "Keep the rows already in the --out CSV, skip their instances and append the rest (the summary counts all rows)" };
         var engine = new VerifierOptionsBinder();
         var cmd = new Command("bench", "Run a benchmark's instances one by one, each with its own time limit, and summarise.")
         {
-            instances, root, expected, cap, output, docs,
+            instances, root, expected, cap, output, docs, resume,
         };
         engine.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -37,9 +38,16 @@ public static class BenchCommand
             engine.Bind(parse, 1); // validates the options before the first instance
             var graphs = new Dictionary<string, ComputationGraph>();
             var runners = new Dictionary<string, OnnxRuntimeRunner>();
-            var outcomes = new List<InstanceOutcome>();
             var outPath = parse.GetValue(output);
-            if (outPath is not null) File.WriteAllText(outPath, BenchmarkSummary.Csv(outcomes));
+            if (parse.GetValue(resume) && outPath is null) throw new VerifyException("--resume needs --out (the CSV to resume)");
+            // Rows are written one complete line at a time; a resumed run counts the earlier rows and skips their instances.
+            using var csvOut = outPath is null ? null : parse.GetValue(resume) ? BenchCsv.Resume(outPath) : BenchCsv.Create(outPath);
+            var byKey = list.GroupBy(i => i.Key).ToDictionary(g => g.Key, g => g.First());
+            var outcomes = (csvOut?.Previous ?? []).Select(r => r.ToOutcome(byKey.GetValueOrDefault(r.Key), truth)).ToList();
+            var finished = outcomes.Select(o => o.Instance.Key).ToHashSet();
+            var todo = list.Where(i => !finished.Contains(i.Key)).ToList();
+            // SIGTERM or Ctrl-C stops the running instance; it is not written unless it was decided.
+            using var shutdown = new ShutdownSignal();
             try
             {
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
@@ -47,14 +55,17 @@ public static class BenchCommand
                     .Start(ctx =>
                     {
                         var task = ctx.AddTask($"{Path.GetFileName(csv)}", maxValue: list.Count);
-                        foreach (var inst in list)
+                        task.Increment(list.Count - todo.Count);
+                        foreach (var inst in todo)
                         {
+                            if (shutdown.Received is not null) break;
                             task.Description = $"{Path.GetFileName(inst.Onnx)} {Path.GetFileName(inst.Vnnlib)}";
                             double limit = capSeconds is { } c ? Math.Min(c, inst.TimeoutSeconds) : inst.TimeoutSeconds;
                             var options = engine.Bind(parse, limit);
-                            var o = RunOne(inst, options, truth, graphs, runners);
+                            var o = RunOne(inst, options, truth, graphs, runners, shutdown.Token);
+                            if (shutdown.Received is not null && !o.Decided) break;
                             outcomes.Add(o);
-                            if (outPath is not null) File.AppendAllText(outPath, BenchmarkSummary.CsvRow(o));
+                            csvOut?.Append(o);
                             if (o.Wrong) AnsiConsole.MarkupLine($"[red bold]WRONG[/] {Markup.Escape(inst.Key.ToString())}: {o.Result}, expected {o.Expected}");
                             task.Increment(1);
                         }
@@ -77,7 +88,12 @@ public static class BenchCommand
             table.AddRow("time total / median / max", $"{summary.TotalSeconds.ToString("F1", inv)} s / {summary.MedianSeconds.ToString("F2", inv)} s / {summary.MaxSeconds.ToString("F2", inv)} s");
             table.AddRow("peak resident memory", $"{PeakRss.MiB():F0} MiB");
             AnsiConsole.Write(table);
-            if (parse.GetValue(output) is { } finalPath) File.WriteAllText(finalPath, BenchmarkSummary.Csv(outcomes));
+            if (shutdown.Received is not null)
+            {
+                AnsiConsole.MarkupLine($"[yellow]stopped by {shutdown.Name}[/] after {outcomes.Count} of {list.Count} instances; the unfinished one was not written" +
+                    (outPath is null ? "" : $"; run again with --resume to finish {Markup.Escape(outPath)}"));
+                return shutdown.ExitCode;
+            }
             if (parse.GetValue(docs) is { } md)
             {
                 var title = $"{list.FirstOrDefault()?.Benchmark ?? Path.GetFileName(csv)} ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, peak RSS {PeakRss.MiB():F0} MiB)";
@@ -89,7 +105,7 @@ public static class BenchCommand
     }
 
     static InstanceOutcome RunOne(BenchmarkInstance inst, VerifierOptions options, ExpectedVerdicts? truth,
-        Dictionary<string, ComputationGraph> graphs, Dictionary<string, OnnxRuntimeRunner> runners)
+        Dictionary<string, ComputationGraph> graphs, Dictionary<string, OnnxRuntimeRunner> runners, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
         var expected = truth?.Of(inst);
@@ -101,7 +117,7 @@ public static class BenchCommand
                 runners[inst.Onnx] = new OnnxRuntimeRunner(inst.Onnx);
             }
             var property = Inputs.Property(inst.Vnnlib, graph);
-            var result = Verifier.Check(graph, runners[inst.Onnx], property, options);
+            var result = Verifier.Check(graph, runners[inst.Onnx], property, options, cancel);
             var detail = result.Verdict switch
             {
                 Verdict.Holds => $"proved by {result.Bounds.LastOrDefault()?.Method}",

@@ -24,6 +24,16 @@ public static class CheckCommand
         cmd.SetAction(parse =>
         {
             var resultPath = parse.GetValue(result);
+            // SIGTERM (the VNN-COMP time-out) or Ctrl-C stops the search; the result and report are still written.
+            using var shutdown = new ShutdownSignal();
+            // The result file says timeout as soon as a signal arrives (in case a kill follows before the search
+            // stops); the final result replaces it.
+            var gate = new object();
+            bool final = false;
+            using var early = shutdown.Token.Register(() =>
+            {
+                lock (gate) if (!final && resultPath is not null) TryWrite(resultPath, VnncompResult.Word(Verdict.Timeout) + "\n");
+            });
             try
             {
                 var seconds = parse.GetValue(timeout);
@@ -37,13 +47,19 @@ public static class CheckCommand
                 var used = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalSeconds;
                 var options = engine.Bind(parse, Math.Max(0.05, seconds - used - 0.1));
                 using var runner = new OnnxRuntimeRunner(modelPath);
-                var outcome = Verifier.Check(graph, runner, property, options);
+                var outcome = Verifier.Check(graph, runner, property, options, shutdown.Token);
+                if (shutdown.Received is not null && outcome.Verdict is Verdict.Timeout or Verdict.Unknown)
+                    outcome = outcome with { Reason = $"stopped by {shutdown.Name}" };
                 var summary = NetworkSummary.Of(graph);
                 ConsoleReport.Check(modelPath, specPath, summary, property, outcome);
-                if (resultPath is not null) File.WriteAllText(resultPath, VnncompResult.Format(outcome));
+                lock (gate)
+                {
+                    if (resultPath is not null) File.WriteAllText(resultPath, VnncompResult.Format(outcome));
+                    final = true;
+                }
                 if (parse.GetValue(json) is { } jsonPath)
                     File.WriteAllText(jsonPath, JsonReport.Format(modelPath, specPath, summary, outcome));
-                return 0;
+                return shutdown.ExitCode;
             }
             catch (Exception) when (resultPath is not null)
             {

@@ -36,6 +36,12 @@ public sealed class VerifierOptionsBinder
     /// <summary>--bab-max-domains.</summary>
     public Option<int> BabMaxDomains { get; } = new("--bab-max-domains") { Description = "Memory cap: give up (unknown) beyond this many pending domains", DefaultValueFactory = _ => 400_000 };
 
+    /// <summary>--max-memory.</summary>
+    public Option<double?> MaxMemory { get; } = new("--max-memory")
+    {
+        Description = "Memory limit in GiB: branch and bound stops (unknown, memory limit) rather than grow past it (default: 75% of physical memory)",
+    };
+
     /// <summary>--input-split-max.</summary>
     public Option<int> InputSplitMax { get; } = new("--input-split-max") { Description = "Split inputs (not ReLUs) when the network has at most this many inputs", DefaultValueFactory = _ => 16 };
 
@@ -127,7 +133,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
+        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, MaxMemory, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -142,6 +148,8 @@ public sealed class VerifierOptionsBinder
             return v;
         }
         var alphaRate = parse.GetValue(AlphaRate);
+        var maxMemory = parse.GetValue(MaxMemory);
+        if (maxMemory is { } gib && !(gib > 0)) throw new VerifyException("--max-memory must be a positive number of GiB");
         if (!(alphaRate > 0)) throw new VerifyException("--alpha-lr must be positive");
         return new VerifierOptions(
             MethodOf(parse.GetValue(Method)!), timeoutSeconds, common.DeviceOf(parse), common.DTypeOf(parse),
@@ -154,7 +162,8 @@ public sealed class VerifierOptionsBinder
                 WarmStartAlpha: !parse.GetValue(BabColdAlpha),
                 Branching: parse.GetValue(BabBranching) == "babsr" ? BranchingRule.BaBsr : BranchingRule.Fsb,
                 FsbCandidates: Positive(FsbCandidates),
-                InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown"),
+                InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown",
+                MaxMemoryBytes: maxMemory is { } limit ? (long)Math.Min(limit * MemoryUse.GiB, long.MaxValue / 2) : null),
             InputSplitMaxInputs: Positive(InputSplitMax, 0),
             LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)),
             MipRefine: MipRefineOf(parse.GetValue(MipRefine)!) with

@@ -13,6 +13,7 @@ namespace Verify.Branching;
 /// <param name="WarmStartAlpha">ReLU splitting: each domain starts its alpha optimisation from its parent's best alphas.</param>
 /// <param name="Branching">ReLU splitting: how the neuron to split is chosen.</param>
 /// <param name="FsbCandidates">ReLU splitting with <see cref="BranchingRule.Fsb"/>: BaBSR candidates per domain whose children are estimated.</param>
+/// <param name="MaxMemoryBytes">Memory limit: the search stops (unknown, "memory limit") instead of growing its domain store when the process's resident memory plus the next step's estimated growth would pass it; null: <see cref="MemoryUse.DefaultShare"/> of physical memory.</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
     int MaxDomains = 400_000,
@@ -23,8 +24,12 @@ public sealed record BabOptions(
     bool InputSplitCrownIntermediate = true,
     bool WarmStartAlpha = true,
     BranchingRule Branching = BranchingRule.BaBsr,
-    int FsbCandidates = 8)
+    int FsbCandidates = 8,
+    long? MaxMemoryBytes = null)
 {
+    /// <summary>The memory limit in effect, in bytes.</summary>
+    public long MemoryLimitBytes => MaxMemoryBytes ?? MemoryUse.DefaultLimitBytes();
+
     /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>
     public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 20, StallIterations: 3);
 }

@@ -9,7 +9,7 @@ public enum BabStatus
     Violated,
     /// <summary>The time limit ran out.</summary>
     Timeout,
-    /// <summary>The search could not finish (memory cap, undecidable leaf, NaN bounds).</summary>
+    /// <summary>The search could not finish (domain cap, memory limit, undecidable leaf, NaN bounds).</summary>
     Unknown,
 }
 
@@ -24,13 +24,19 @@ public sealed record BabResult(BabStatus Status, Verification.Counterexample? Co
 /// <summary>The limits every branch-and-bound loop checks before a step.</summary>
 public static class BabLimits
 {
-    /// <summary>The result that ends the search now (time out, too many pending domains), or null to go on.</summary>
-    public static BabResult? Check(long pending, BabOptions options, DateTime deadline, CancellationToken cancel, long domains, int steps)
+    /// <summary>
+    /// The result that ends the search now (time out, too many pending domains, or <paramref name="memory"/> refusing a
+    /// step that adds about <paramref name="growthBytes"/> to the domain store), or null to go on.
+    /// </summary>
+    public static BabResult? Check(long pending, BabOptions options, DateTime deadline, CancellationToken cancel, long domains, int steps,
+        MemoryGuard? memory = null, long growthBytes = 0)
     {
         if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
             return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
         if (pending > options.MaxDomains)
             return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");
+        if (memory?.BeforeStep(growthBytes) is { } refusal)
+            return new BabResult(BabStatus.Unknown, null, domains, steps, refusal);
         return null;
     }
 }

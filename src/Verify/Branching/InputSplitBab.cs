@@ -28,15 +28,18 @@ public static class InputSplitBab
         var caseIdx = spec.CaseOf(flat);
         var lo = spec.Lower.index_select(0, caseIdx);
         var hi = spec.Upper.index_select(0, caseIdx);
+        // Store bytes per domain: its box's two corners and its flat index.
+        long bytesPerDomain = 2 * lo.shape[1] * lo.ElementSize + sizeof(long);
         long domains = 0;
         int steps = 0;
         var trimmer = new HeapTrimmer();
+        using var memory = new MemoryGuard(options.MemoryLimitBytes);
         while (flat.shape[0] > 0)
         {
             trimmer.BetweenSteps();
-            if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
-            using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
+            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, memory, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            using var scope = torch.NewDisposeScope();
             var bLo = lo.narrow(0, 0, b);
             var bHi = hi.narrow(0, 0, b);
             var bFlat = flat.narrow(0, 0, b);

@@ -21,11 +21,12 @@ public static class ReluSplitBab
     /// <summary>
     /// Searches the unrefuted disjuncts <paramref name="flatDisjuncts"/> (flat indices into <paramref name="spec"/>),
     /// with <paramref name="rootBounds"/> the intermediate bounds of every case's box ([cases, ...] per node) and
-    /// <paramref name="rootLower"/>, when known, a sound lower bound of each of those disjuncts.
+    /// <paramref name="rootLower"/>, when known, a sound lower bound of each of those disjuncts. <paramref name="memory"/>,
+    /// when given, guards the steps (else a guard for <see cref="BabOptions.MemoryLimitBytes"/>).
     /// </summary>
     public static BabResult Run(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, long[] flatDisjuncts,
         BabOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default,
-        double[]? rootLower = null)
+        double[]? rootLower = null, MemoryGuard? memory = null)
     {
         using var outer = torch.NewDisposeScope();
         var device = spec.Lower.device;
@@ -46,16 +47,20 @@ public static class ReluSplitBab
         var alphas = options.WarmStartAlpha
             ? torch.full(new[] { flat.shape[0], specs, total }, AlphaUnset, dtype: ScalarType.Byte, device: device)
             : null;
+        // Store bytes per domain: flat index, signs, parent bound and quantised alphas.
+        long bytesPerDomain = sizeof(long) + total + parentLb.ElementSize + (alphas is null ? 0 : specs * total);
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         long domains = 0;
         int steps = 0;
         var trimmer = new HeapTrimmer();
+        using var ownGuard = memory is null ? new MemoryGuard(options.MemoryLimitBytes) : null;
+        memory ??= ownGuard;
         while (flat.shape[0] > 0)
         {
             trimmer.BetweenSteps();
-            if (BabLimits.Check(flat.shape[0], options, deadline, cancel, domains, steps) is { } stop) return stop;
-            using var scope = torch.NewDisposeScope();
             long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
+            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, memory, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            using var scope = torch.NewDisposeScope();
             // Worst bound first, or in creation order.
             var order = options.WorstFirst ? parentLb.argsort() : torch.arange(n, device: device);
             var pick = order.narrow(0, 0, b);

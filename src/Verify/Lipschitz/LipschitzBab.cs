@@ -41,6 +41,9 @@ public static class LipschitzBab
         var queue = new PriorityQueue<Domain, double>();
         var pending = Enumerable.Range(0, count).Select(a => (a, widths.Select(n => new sbyte[n]).ToArray())).ToList();
         bool stopped = false, first = true;
+        // A domain's split rows (with the arrays' headers), its record and its queue entry; each child is bounded in a batch.
+        long bytesPerDomain = widths.Sum(w => w + 32L) + 128;
+        using var memory = new Branching.MemoryGuard(options.MemoryLimitBytes);
         while (true)
         {
             domains += pending.Count;
@@ -72,7 +75,8 @@ public static class LipschitzBab
             }
             pending.Clear();
             if (queue.Count == 0) break;
-            if (clock.Elapsed.TotalSeconds >= options.TimeLimitSeconds || queue.Count >= options.MaxDomains) { stopped = true; break; }
+            if (clock.Elapsed.TotalSeconds >= options.TimeLimitSeconds || queue.Count >= options.MaxDomains
+                || memory.BeforeStep(2L * 2 * options.BatchSize * bytesPerDomain) is not null) { stopped = true; break; }
             while (pending.Count < 2 * options.BatchSize && queue.TryDequeue(out var d, out _))
             {
                 if (d.Upper <= Threshold(d.Output)) { prunedMax[d.Output] = Math.Max(prunedMax[d.Output], d.Upper); continue; }

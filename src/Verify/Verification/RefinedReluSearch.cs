@@ -27,7 +27,8 @@ internal static class RefinedReluSearch
         var policy = options.MipRefinement;
         bool stage = policy.AfterFirstSlice && MipRefinement.Suits(g);
         var sliceEnd = stage ? Min(deadline, DateTime.UtcNow.AddSeconds(policy.FirstSliceShare * options.TimeoutSeconds)) : deadline;
-        var first = Search(g, spec, root, open, openLower, options, confirm, sliceEnd, cancel);
+        using var firstGuard = new MemoryGuard(options.BabOptions.MemoryLimitBytes);
+        var first = Search(g, spec, root, open, openLower, options, confirm, sliceEnd, cancel, firstGuard);
         if (!stage || first.Status != BabStatus.Timeout || DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
             return first;
 
@@ -45,7 +46,9 @@ internal static class RefinedReluSearch
             done: best => Verifier.AllRefuted(spec, best), cancel: byDeadline.Token));
         var stillOpen = open.Where(f => !(lower[f] > 0)).ToArray();
         if (stillOpen.Length == 0) return new BabResult(BabStatus.Proved, null, first.Domains, first.Steps, null);
-        var second = Search(g, spec, refined, stillOpen, stillOpen.Select(f => lower[f]).ToArray(), options, confirm, deadline, cancel);
+        // The second search's first step is guarded by the work memory the first search's steps showed.
+        using var secondGuard = new MemoryGuard(options.BabOptions.MemoryLimitBytes, firstGuard.Workspace);
+        var second = Search(g, spec, refined, stillOpen, stillOpen.Select(f => lower[f]).ToArray(), options, confirm, deadline, cancel, secondGuard);
         return second with { Domains = first.Domains + second.Domains, Steps = first.Steps + second.Steps };
     }
 
@@ -107,12 +110,12 @@ internal static class RefinedReluSearch
     }
 
     static BabResult Search(ComputationGraph g, SpecBatch spec, IntervalBounds[] root, long[] open, double[] openLower,
-        VerifierOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel)
+        VerifierOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel, MemoryGuard memory)
     {
         // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         stop.CancelAfter(Until(deadline));
-        return ReluSplitBab.Run(g, spec, root, open, options.BabOptions, confirm, deadline, stop.Token, openLower);
+        return ReluSplitBab.Run(g, spec, root, open, options.BabOptions, confirm, deadline, stop.Token, openLower, memory);
     }
 
     static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

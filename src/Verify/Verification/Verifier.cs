@@ -63,12 +63,12 @@ public static class Verifier
                 Tensor atoms;
                 if (method == BoundMethod.Ibp)
                 {
-                    var ibp = BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Ibp, BoundMethod.Ibp, options.MaxSpecsPerPass));
+                    var ibp = BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Ibp, BoundMethod.Ibp, options.MaxSpecsPerPass), cancel: cancel);
                     atoms = BoundComputer.SpecLower(g, ibp, spec.C, spec.Bias, BoundMethod.Ibp);
                 }
                 else
                 {
-                    crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, BoundMethod.Crown, options.MaxSpecsPerPass));
+                    crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, BoundMethod.Crown, options.MaxSpecsPerPass), cancel: cancel);
                     if (method == BoundMethod.Crown)
                         atoms = BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown);
                     else
@@ -146,7 +146,7 @@ public static class Verifier
         if (options.OptimizeIntermediate)
         {
             var until = DateTime.UtcNow.AddSeconds(Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds / 4));
-            bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass, until);
+            bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass, until, cancel);
         }
         var lo = spec.Lower.to(ScalarType.Float64).cpu();
         var hi = spec.Upper.to(ScalarType.Float64).cpu();

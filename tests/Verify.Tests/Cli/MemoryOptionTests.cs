@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Verify.Cli.Commands;
+
+namespace Verify.Tests.Cli;
+
+/// <summary>--max-memory reaches the branch-and-bound options in bytes; without it the default share applies; non-positive values are user errors.</summary>
+public class MemoryOptionTests
+{
+    static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args)
+    {
+        var binder = new VerifierOptionsBinder();
+        var cmd = new Command("check");
+        binder.AddTo(cmd);
+        return (binder, cmd.Parse(args));
+    }
+
+    [Test]
+    public void GibibytesBecomeBytes()
+    {
+        var (binder, parse) = Parse("--max-memory", "1.5");
+        Assert.That(binder.Bind(parse, 10).BabOptions.MaxMemoryBytes, Is.EqualTo(3L << 29));
+    }
+
+    [Test]
+    public void AbsentMeansTheDefaultShare()
+    {
+        var (binder, parse) = Parse();
+        Assert.That(binder.Bind(parse, 10).BabOptions.MaxMemoryBytes, Is.Null);
+    }
+
+    [TestCase("0")]
+    [TestCase("-2")]
+    public void NonPositiveIsAUserError(string value)
+    {
+        var (binder, parse) = Parse("--max-memory", value);
+        Assert.That(() => binder.Bind(parse, 10), Throws.TypeOf<VerifyException>().With.Message.Contains("--max-memory"));
+    }
+}
