@@ -70,7 +70,11 @@ internal sealed class SolverWorker : IDisposable
                     continue;
                 }
                 Remember(request.ModelKey, request.StructureVersion);
-                if (reply.Status == SolveStatus.Abnormal) Retire();
+                if (reply.Status == SolveStatus.Abnormal)
+                {
+                    Retire();
+                    return reply with { Message = $"{reply.Message}: {RecentErrors()}" };
+                }
                 return reply;
             }
             return Dead("the solver worker asked twice for the model");
@@ -97,16 +101,26 @@ internal sealed class SolverWorker : IDisposable
         if (reason is null) return SolveReply.NotSolved();
         try { process.WaitForExit(2000); } catch (InvalidOperationException) { }
         string code = process.HasExited ? $" (exit code {process.ExitCode})" : "";
-        string errors;
-        lock (lastErrors) errors = string.Join(" | ", lastErrors);
+        string errors = RecentErrors();
         return SolveReply.Fail(reason + code + (errors.Length > 0 ? ": " + errors : ""));
+    }
+
+    /// <summary>The last lines the worker wrote to standard error (the solver's own messages), joined.</summary>
+    string RecentErrors()
+    {
+        lock (lastErrors) return string.Join(" | ", lastErrors);
     }
 
     /// <summary>After a solver error the worker exits by itself; wait for that so it is not reused.</summary>
     void Retire()
     {
         Alive = false;
-        try { process.WaitForExit(5000); } catch (InvalidOperationException) { }
+        try
+        {
+            // Once it has exited, the no-limit wait returns as soon as its standard error is read to the end.
+            if (process.WaitForExit(5000)) process.WaitForExit();
+        }
+        catch (InvalidOperationException) { }
         Kill();
     }
 

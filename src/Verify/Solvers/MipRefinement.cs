@@ -84,7 +84,7 @@ public static class MipRefinement
                 double nodeEnd = options.SpreadOverNodes ? started + Remaining() / (nodes.Length - step) : double.PositiveInfinity;
                 double Left() => Math.Min(Remaining(), nodeEnd - sw.Elapsed.TotalSeconds);
                 var value = atCentre[node].reshape(-1).data<double>().ToArray();
-                var (newLo, newHi, solves, wrong) = SolveNeurons(g, lower, upper, result, node, unstable, lo, hi, value, tried, options, Left);
+                var (newLo, newHi, solves, wrong) = SolveNeurons(g, lower, upper, result, node, unstable, lo, hi, value, tried, options, Left, cancel);
                 rejected += wrong;
                 sweepSolves += solves;
                 if (Enumerable.Range(0, lo.Length).Any(k => newLo[k] > lo[k] || newHi[k] < hi[k])) changed[step] = tick;
@@ -125,7 +125,7 @@ public static class MipRefinement
     /// </summary>
     static (double[] Lower, double[] Upper, int Solves, int Rejected) SolveNeurons(ComputationGraph g, double[] lower, double[] upper,
         IntervalBounds[] bounds, int node, int[] unstable, double[] lo, double[] hi, double[] value, bool[] tried,
-        MipRefineOptions options, Func<double> left)
+        MipRefineOptions options, Func<double> left, CancellationToken cancel)
     {
         int workers = Math.Min(options.EffectiveThreads, unstable.Length);
         var models = new (LinearModel Model, int[] Columns, NetworkEncoder Encoder, bool[] Integer)[workers];
@@ -157,7 +157,7 @@ public static class MipRefinement
                     foreach (var side in -lo[k] <= hi[k] ? MinFirst : MaxFirst)
                     {
                         if (newLo[k] >= 0 || newHi[k] <= 0 || left() <= 0) break;
-                        if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, left()), options.Gap) is not { } b) continue;
+                        if (Solve(model, cols[k], side, Math.Min(options.NeuronSeconds, left()), options.Gap, cancel) is not { } b) continue;
                         Interlocked.Increment(ref solves);
                         // b bounds side·z from below; a concrete point above (below) contradicts it.
                         if (side * value[k] < b) Interlocked.Increment(ref rejected);
@@ -193,11 +193,11 @@ public static class MipRefinement
     /// A sound lower bound of direction·(column) from the solver's dual bound, slightly loosened; null when SCIP
     /// found no feasible point within its limit.
     /// </summary>
-    static double? Solve(LinearModel model, int column, double direction, double seconds, double gap)
+    static double? Solve(LinearModel model, int column, double direction, double seconds, double gap, CancellationToken cancel)
     {
         if (!(seconds > 0)) return null;
         model.SetObjective(new[] { column }, new[] { direction }, 0);
-        var reply = model.Solve(ScipSettings.For(seconds, gap: gap));
+        var reply = model.Solve(ScipSettings.For(seconds, gap: gap), cancel);
         if (!reply.HasPoint) return null;
         double bound = Math.Min(reply.BestBound, reply.Objective);
         if (!double.IsFinite(bound)) return null;

@@ -50,8 +50,11 @@ public class ConvLipschitzTests
             foreach (var m in report.Methods)
                 Assert.That(worst[j], Is.LessThanOrEqualTo(m.Upper[j] + 1e-9), $"{m.Method} output {j}");
             Assert.That(by[LipschitzMethod.Mip].Exact[j], Is.True);
-            Assert.That(by[LipschitzMethod.Bab].Upper[j], Is.EqualTo(by[LipschitzMethod.Mip].Upper[j]).Within(1e-6));
-            Assert.That(by[LipschitzMethod.Crown].Upper[j], Is.GreaterThanOrEqualTo(by[LipschitzMethod.Mip].Upper[j] - 1e-9));
+            // SCIP works to a feasibility tolerance of 1e-6 per row, so its optimum of a sum of ~100 terms is exact only
+            // relative to the value (138 here): 1e-7 of it, not a fixed 1e-6.
+            double mip = by[LipschitzMethod.Mip].Upper[j], tolerance = 1e-7 * (1 + Math.Abs(mip));
+            Assert.That(by[LipschitzMethod.Bab].Upper[j], Is.EqualTo(mip).Within(tolerance));
+            Assert.That(by[LipschitzMethod.Crown].Upper[j], Is.GreaterThanOrEqualTo(mip - tolerance));
         }
     }
 }

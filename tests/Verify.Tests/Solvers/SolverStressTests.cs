@@ -198,7 +198,9 @@ public class SolverFaultHunt
         string extra = (Environment.GetEnvironmentVariable("HUNT_SETTINGS") ?? "").Replace(";", "\n");
         var statuses = new Dictionary<string, int>();
         var sw = Stopwatch.StartNew();
-        for (int seed = 0; seed < count; seed++)
+        var seeds = Environment.GetEnvironmentVariable("HUNT_SEEDS") is { } list
+            ? list.Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, count).ToArray();
+        foreach (int seed in seeds)
         {
             double loosen = new[] { 0.0, 1e-7, 1e-4, 1e-2 }[seed % 4];
             var k = StressCases.Make(seed, loosen);
