@@ -24,8 +24,8 @@ internal sealed class SolverWorker : IDisposable
             if (e.Data is null) return;
             lock (lastErrors)
             {
-                lastErrors.Enqueue(e.Data);
-                while (lastErrors.Count > 8) lastErrors.Dequeue();
+                // The first lines: SCIP writes the innermost error first and then one line per caller.
+                if (lastErrors.Count < 12) lastErrors.Enqueue(e.Data);
             }
         };
         process.BeginErrorReadLine();
@@ -105,7 +105,7 @@ internal sealed class SolverWorker : IDisposable
         return SolveReply.Fail(reason + code + (errors.Length > 0 ? ": " + errors : ""));
     }
 
-    /// <summary>The last lines the worker wrote to standard error (the solver's own messages), joined.</summary>
+    /// <summary>The first lines the worker wrote to standard error (the solver's own messages), joined.</summary>
     string RecentErrors()
     {
         lock (lastErrors) return string.Join(" | ", lastErrors);

@@ -28,41 +28,74 @@ public class SolverStressTests
     public void RandomVerificationMipsAgreeWithSamplingAndASecondConfiguration()
     {
         int optimal = 0, compared = 0, noAnswer = 0;
-        for (int seed = 0; seed < VerificationMips; seed++)
+        foreach (int seed in Enumerable.Range(0, VerificationMips).Concat(StressCases.ScipErrorSeeds).Distinct())
         {
-            double loosen = new[] { 0.0, 1e-7, 1e-4, 1e-2 }[seed % 4];
-            var k = StressCases.Make(seed, loosen);
+            var k = StressCases.Make(seed, StressCases.Loosening(seed));
             var (reply, x) = StressCases.Solve(k, ScipSettings.For(30));
             if (reply.Status is SolveStatus.Abnormal or SolveStatus.Failed or SolveStatus.NotSolved)
             {
                 noAnswer++;
                 continue;
             }
-            var (sampled, inside) = StressCases.Sampled(k, 2000, seed);
-            if (reply.Status == SolveStatus.Infeasible)
-            {
-                Assert.That(inside, Is.Zero, $"seed {seed}: infeasible, but {inside} sampled points satisfy the split");
-                continue;
-            }
-            Assert.That(reply.Status, Is.EqualTo(SolveStatus.Optimal), $"seed {seed}");
+            if (!AssertChecked(k, reply, x)) continue;
             optimal++;
-            double v = reply.Objective, tol = 1e-5 * (1 + Math.Abs(v));
-            for (int i = 0; i < x!.Length; i++)
-                Assert.That(x[i], Is.InRange(k.Lo[i] - 1e-6, k.Hi[i] + 1e-6), $"seed {seed}: input {i} outside the box");
-            var (at, neuron) = StressCases.At(k, x);
-            Assert.That(at, Is.EqualTo(v).Within(1e-4 * (1 + Math.Abs(v))), $"seed {seed}: the forward pass at the solver's point");
-            Assert.That(k.Sign * neuron, Is.GreaterThanOrEqualTo(-1e-4), $"seed {seed}: the point is on the wrong side of the split");
-            Assert.That(v, Is.LessThanOrEqualTo(sampled + tol), $"seed {seed}: the minimum is above a sampled value");
-            Assert.That(reply.BestBound, Is.LessThanOrEqualTo(v + tol), $"seed {seed}: dual bound above the objective");
             if (seed % 2 == 1) continue;
             var (other, _) = StressCases.Solve(k, Plain);
             if (other.Status != SolveStatus.Optimal) continue;
             compared++;
-            Assert.That(other.Objective, Is.EqualTo(v).Within(1e-4 * (1 + Math.Abs(v))), $"seed {seed}: the two configurations disagree");
+            Assert.That(other.Objective, Is.EqualTo(reply.Objective).Within(1e-4 * (1 + Math.Abs(reply.Objective))), $"seed {seed}: the two configurations disagree");
         }
         TestContext.Out.WriteLine($"{optimal} optimal, {compared} compared, {noAnswer} without an answer, pool faults {SolverPool.Shared.Faults}");
         Assert.That(optimal, Is.GreaterThan(VerificationMips / 2), "too few MIPs solved for the checks to mean anything");
         Assert.That(compared, Is.GreaterThan(optimal / 3));
+    }
+
+    [Test]
+    public void TheSeedsWhereScipFailedWithMultiAggregationAreContainedAndNowSolved()
+    {
+        int contained = 0;
+        foreach (int seed in StressCases.ScipErrorSeeds)
+        {
+            var k = StressCases.Make(seed, StressCases.Loosening(seed));
+            var s = ScipSettings.For(30);
+            var allowed = s with { SpecificParameters = s.SpecificParameters.Replace("presolving/donotmultaggr = TRUE\n", "") };
+            Assert.That(allowed.SpecificParameters, Does.Not.Contain("donotmultaggr"));
+            var (before, _) = StressCases.Solve(k, allowed);
+            if (before.Status == SolveStatus.Abnormal)
+            {
+                contained++;
+                Assert.That(before.Message, Does.Contain("Error <-9>"), $"seed {seed}");
+            }
+            var (reply, x) = StressCases.Solve(k, s);
+            Assert.That(reply.Status, Is.AnyOf(SolveStatus.Optimal, SolveStatus.Infeasible), $"seed {seed}: {reply.Message}");
+            AssertChecked(k, reply, x);
+        }
+        TestContext.Out.WriteLine($"{contained} of {StressCases.ScipErrorSeeds.Length} failed in SCIP with multi-aggregation on");
+    }
+
+    /// <summary>
+    /// Checks an answer independently: infeasible only if no sampled point is on the split's side; an optimum at a
+    /// point in the box, on the split's side, whose objective our forward pass reproduces, and no sampled point below
+    /// it. Returns whether it was an optimum.
+    /// </summary>
+    static bool AssertChecked(StressCases.Case k, SolveReply reply, double[]? x)
+    {
+        var (sampled, inside) = StressCases.Sampled(k, 2000, k.Seed);
+        if (reply.Status == SolveStatus.Infeasible)
+        {
+            Assert.That(inside, Is.Zero, $"seed {k.Seed}: infeasible, but {inside} sampled points satisfy the split");
+            return false;
+        }
+        Assert.That(reply.Status, Is.EqualTo(SolveStatus.Optimal), $"seed {k.Seed}");
+        double v = reply.Objective, tol = 1e-5 * (1 + Math.Abs(v));
+        for (int i = 0; i < x!.Length; i++)
+            Assert.That(x[i], Is.InRange(k.Lo[i] - 1e-6, k.Hi[i] + 1e-6), $"seed {k.Seed}: input {i} outside the box");
+        var (at, neuron) = StressCases.At(k, x);
+        Assert.That(at, Is.EqualTo(v).Within(1e-4 * (1 + Math.Abs(v))), $"seed {k.Seed}: the forward pass at the solver's point");
+        Assert.That(k.Sign * neuron, Is.GreaterThanOrEqualTo(-1e-4), $"seed {k.Seed}: the point is on the wrong side of the split");
+        Assert.That(v, Is.LessThanOrEqualTo(sampled + tol), $"seed {k.Seed}: the minimum is above a sampled value");
+        Assert.That(reply.BestBound, Is.LessThanOrEqualTo(v + tol), $"seed {k.Seed}: dual bound above the objective");
+        return true;
     }
 
     [Test]
@@ -202,7 +235,7 @@ public class SolverFaultHunt
             ? list.Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, count).ToArray();
         foreach (int seed in seeds)
         {
-            double loosen = new[] { 0.0, 1e-7, 1e-4, 1e-2 }[seed % 4];
+            double loosen = StressCases.Loosening(seed);
             var k = StressCases.Make(seed, loosen);
             var s = ScipSettings.For(10);
             if (Environment.GetEnvironmentVariable("HUNT_BASELINE") == "1")
