@@ -39,10 +39,11 @@ public static class CheckCommand
                 using var runner = new OnnxRuntimeRunner(modelPath);
                 var outcome = Verifier.Check(graph, runner, property, options);
                 var summary = NetworkSummary.Of(graph);
-                ConsoleReport.Check(modelPath, specPath, summary, property, outcome);
+                var preset = engine.PresetOf(parse);
+                ConsoleReport.Check(modelPath, specPath, summary, property, outcome, preset);
                 if (resultPath is not null) File.WriteAllText(resultPath, VnncompResult.Format(outcome));
                 if (parse.GetValue(json) is { } jsonPath)
-                    File.WriteAllText(jsonPath, JsonReport.Format(modelPath, specPath, summary, outcome));
+                    File.WriteAllText(jsonPath, JsonReport.Format(modelPath, specPath, summary, outcome, preset.Name));
                 return 0;
             }
             catch (Exception) when (resultPath is not null)

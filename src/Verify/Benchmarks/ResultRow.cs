@@ -1,0 +1,18 @@
+namespace Verify.Benchmarks;
+
+/// <summary>One line of a bench result CSV, as read back.</summary>
+/// <param name="Benchmark">Benchmark name.</param>
+/// <param name="Onnx">Network file name.</param>
+/// <param name="Vnnlib">Property file name.</param>
+/// <param name="Result">sat, unsat, unknown, timeout or error.</param>
+/// <param name="Seconds">Time of the instance.</param>
+/// <param name="PeakRssMiB">The writing process's peak resident memory after this instance, or NaN when the file has no such column.</param>
+/// <param name="File">The file the line came from.</param>
+public sealed record ResultRow(string Benchmark, string Onnx, string Vnnlib, string Result, double Seconds, double PeakRssMiB, string File)
+{
+    /// <summary>The instance key (benchmark, onnx, vnnlib), as in <see cref="BenchmarkInstance.Key"/>.</summary>
+    public (string, string, string) Key => (Benchmark, Onnx, Vnnlib);
+
+    /// <summary>True when the row is decided (sat or unsat).</summary>
+    public bool Decided => Result is "sat" or "unsat";
+}
