@@ -32,8 +32,8 @@ public static class BenchCommand
         cmd.SetAction(parse =>
         {
             var csv = parse.GetValue(instances)!;
-            var all = InstanceList.Load(csv, parse.GetValue(root));
             var shard = ShardSource.Resolve(parse.GetValue(shardOption));
+            var all = InstanceList.Load(csv, parse.GetValue(root));
             var list = ShardAssignment.Select(all, shard);
             if (!shard.IsWhole) AnsiConsole.MarkupLine(Markup.Escape($"{shard}: {list.Count} of {all.Count} instances"));
             var truth = parse.GetValue(expected) is { } e ? ExpectedVerdicts.Load(e) : null;
