@@ -43,7 +43,7 @@ public static class BenchCommand
             var runners = new Dictionary<string, OnnxRuntimeRunner>();
             var outcomes = new List<InstanceOutcome>();
             var outPath = parse.GetValue(output);
-            if (outPath is not null) File.WriteAllText(outPath, BenchmarkSummary.Csv(outcomes));
+            if (outPath is not null) OutputFile.Create(outPath, BenchmarkSummary.Csv(outcomes));
             try
             {
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),

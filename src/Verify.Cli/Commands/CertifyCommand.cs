@@ -55,7 +55,8 @@ public static class CertifyCommand
             test = new ImageSet(test.Images[(int)first..(int)end], test.Labels[(int)first..(int)end]);
             if (!shard.IsWhole) Console.WriteLine($"{shard}: test images {first}..{end - 1} of 0..{all - 1}");
             var perImagePath = parse.GetValue(perImage);
-            if (perImagePath is not null) File.WriteAllText(perImagePath, PerImageCsv.Header + "\n");            var m = parse.GetValue(method) switch { "ibp" => CertifyMethod.Ibp, "crown" => CertifyMethod.Crown, _ => CertifyMethod.Auto };
+            if (perImagePath is not null) OutputFile.Create(perImagePath, PerImageCsv.Header + "\n");
+            var m = parse.GetValue(method) switch { "ibp" => CertifyMethod.Ibp, "crown" => CertifyMethod.Crown, _ => CertifyMethod.Auto };
             var options = new CertifyOptions(e, m, parse.GetValue(steps), Math.Max(1, parse.GetValue(restarts)), Math.Max(1, parse.GetValue(batch)));
             var certifier = new EngineCertifier(graph, options, device, dtype);
             var total = CertifyCounts.Zero;

@@ -82,7 +82,7 @@ public static class MergeCommand
         var summary = BenchmarkSummary.Of(outcomes);
         var title = instancesPath is null ? "merged" : Path.GetFileName(instancesPath);
         BenchReport.Print(title, summary, merged.PeakRssMiB, ("merged", $"{files.Length} file(s)"));
-        if (outPath is not null) File.WriteAllText(outPath, BenchmarkSummary.Csv(outcomes));
+        if (outPath is not null) OutputFile.Create(outPath, BenchmarkSummary.Csv(outcomes));
         if (md is not null)
             File.AppendAllText(md, summary.Markdown($"{outcomes.FirstOrDefault()?.Instance.Benchmark ?? title} (merged from {files.Length} shard files, peak RSS {merged.PeakRssMiB:F0} MiB)",
                 "verify " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1))));
@@ -109,7 +109,7 @@ public static class MergeCommand
         if (outPath is not null)
         {
             var first = rows.GroupBy(r => r.Index).OrderBy(g => g.Key).Select(g => g.First());
-            File.WriteAllText(outPath, PerImageCsv.Header + "\n" + string.Concat(first.Select(r =>
+            OutputFile.Create(outPath, PerImageCsv.Header + "\n" + string.Concat(first.Select(r =>
                 $"{r.Index},{r.Label},{(r.Clean ? 1 : 0)},{(r.PgdRobust ? 1 : 0)},{(r.Certified ? 1 : 0)}\n")));
         }
         return merged.Conflicts.Count > 0 ? Conflict : merged.Missing.Count > 0 ? Incomplete : t.Inconsistent > 0 ? 1 : 0;
