@@ -71,8 +71,11 @@ public static class BenchCommand
             var summary = BenchmarkSummary.Of(outcomes);
             var extra = new List<(string, string)> { ("preset", engine.PresetOf(parse).Name) };
             if (!shard.IsWhole)
-                extra.Add(("shard", $"{shard.Index}/{shard.Count} (from {shard.Source}): {list.Count} of {all.Count} instances, " +
-                    $"{list.Sum(i => i.TimeoutSeconds).ToString("F0", CultureInfo.InvariantCulture)} of {all.Sum(i => i.TimeoutSeconds).ToString("F0", CultureInfo.InvariantCulture)} s of time limits"));
+            {
+                extra.Add(("shard", $"{shard.Index}/{shard.Count} from {shard.Source}"));
+                extra.Add(("shard's share", $"{list.Count} of {all.Count} instances, " +
+                    $"{list.Sum(i => i.TimeoutSeconds).ToString("F0", CultureInfo.InvariantCulture)} of {all.Sum(i => i.TimeoutSeconds).ToString("F0", CultureInfo.InvariantCulture)} s of limits"));
+            }
             BenchReport.Print(Path.GetFileName(csv), summary, PeakRss.MiB(), extra.ToArray());
             if (parse.GetValue(output) is { } finalPath) File.WriteAllText(finalPath, BenchmarkSummary.Csv(outcomes));
             if (parse.GetValue(docs) is { } md)
