@@ -44,6 +44,7 @@ public static class VerifierPresets
     /// branch-and-bound batch (stop after 6), and MIP refinement on after the first slice. The refinement's schedule
     /// and binaries, and BaBSR branching, stay as in the default: they are the measured best on MNIST-FC (two layers
     /// of binaries, 64 binaries per neuron and filtered smart branching were each measured worse; docs/benchmarks.md).
+    /// Slower than the default at short limits; not yet shown to decide more (docs/benchmarks.md, "Presets").
     /// </summary>
     public static VerifierPreset Thorough { get; } = new("thorough",
         "long attack, many alpha/beta steps, MIP refinement on",
