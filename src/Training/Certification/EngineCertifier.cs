@@ -38,6 +38,27 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
     }
 
     /// <summary>
+    /// Per-image answers for images [n, ...] and labels [n] that are the test images from <paramref name="firstIndex"/> on;
+    /// the attack's random starts are seeded by <paramref name="firstIndex"/>, so a batch gets the same answers in any process.
+    /// </summary>
+    public CertifiedImages Images(Tensor images, Tensor labels, long firstIndex)
+    {
+        using var scope = torch.NewDisposeScope();
+        gen.manual_seed(11 + firstIndex);
+        long n = labels.shape[0];
+        var x = images.to(dtype, device).reshape(ComputationGraph.Batched(n, graph.InputShape));
+        var y = labels.to(device);
+        Tensor logits;
+        using (torch.no_grad()) logits = Logits(x);
+        var correct = logits.argmax(1).eq(y);
+        var robust = PgdAttack.Robust(v => attackGraph.Forward(v).reshape(v.shape[0], -1), x.to(ScalarType.Float32), y, options.Eps,
+            options.PgdSteps, options.PgdRestarts, gen).logical_and(correct);
+        var certified = Certify(x, y, correct, robust);
+        static bool[] Flags(Tensor t) => t.cpu().data<bool>().ToArray();
+        return new CertifiedImages(firstIndex, y.cpu().to(ScalarType.Int64).data<long>().ToArray(), Flags(correct), Flags(robust), Flags(certified));
+    }
+
+    /// <summary>
     /// Per image, whether the engine's bounds prove robustness ([n] bool): IBP on every correctly classified image
     /// (cheap, and a check against the attack), CROWN only on the PGD-robust ones IBP leaves open.
     /// </summary>

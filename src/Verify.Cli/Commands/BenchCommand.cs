@@ -20,19 +20,23 @@ public static class BenchCommand
         var root = new Option<string?>("--root") { Description = "Folder the instance paths are relative to (default: the list's folder)" };
         var expected = new Option<string?>("--expected") { Description = "CSV of expected verdicts (benchmark,onnx,vnnlib,...,verdict)" };
         var cap = new Option<double?>("--timeout-cap") { Description = "Cap every instance's time limit at this many seconds" };
-        var output = new Option<string?>("--out") { Description = "Write the per-instance CSV (benchmark,onnx,vnnlib,result,time_s) here" };
+        var output = new Option<string?>("--out") { Description = "Write the per-instance CSV (benchmark,onnx,vnnlib,result,time_s,peak_rss_mib) here; `verify merge` combines shards' files" };
         var docs = new Option<string?>("--append-markdown") { Description = "Append the summary as a markdown table to this file (e.g. docs/benchmarks.md)" };
         var resume = new Option<bool>("--resume") { Description = "Keep the rows already in the --out CSV, skip their instances and append the rest (the summary counts all rows)" };
+        var shardOption = ShardOption.Create("instances, balanced by their CSV time limits");
         var engine = new VerifierOptionsBinder();
         var cmd = new Command("bench", "Run a benchmark's instances one by one, each with its own time limit, and summarise.")
         {
-            instances, root, expected, cap, output, docs, resume,
+            instances, root, expected, cap, output, docs, resume, shardOption,
         };
         engine.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var csv = parse.GetValue(instances)!;
-            var list = InstanceList.Load(csv, parse.GetValue(root));
+            var shard = ShardSource.Resolve(parse.GetValue(shardOption));
+            var all = InstanceList.Load(csv, parse.GetValue(root));
+            var list = ShardAssignment.Select(all, shard);
+            if (!shard.IsWhole) AnsiConsole.MarkupLine(Markup.Escape($"{shard}: {list.Count} of {all.Count} instances"));
             var truth = parse.GetValue(expected) is { } e ? ExpectedVerdicts.Load(e) : null;
             var capSeconds = parse.GetValue(cap);
             engine.Bind(parse, 1); // validates the options before the first instance
@@ -62,7 +66,7 @@ public static class BenchCommand
                             task.Description = $"{Path.GetFileName(inst.Onnx)} {Path.GetFileName(inst.Vnnlib)}";
                             double limit = capSeconds is { } c ? Math.Min(c, inst.TimeoutSeconds) : inst.TimeoutSeconds;
                             var options = engine.Bind(parse, limit);
-                            var o = RunOne(inst, options, truth, graphs, runners, shutdown.Token);
+                            var o = RunOne(inst, options, truth, graphs, runners, shutdown.Token) with { PeakRssMiB = PeakRss.MiB() };
                             if (shutdown.Received is not null && !o.Decided) break;
                             outcomes.Add(o);
                             csvOut?.Append(o);
@@ -76,18 +80,14 @@ public static class BenchCommand
                 foreach (var r in runners.Values) r.Dispose();
             }
             var summary = BenchmarkSummary.Of(outcomes);
-            var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Path.GetFileName(csv))}[/]");
-            table.AddColumn("");
-            table.AddColumn(new TableColumn("").RightAligned());
-            table.HideHeaders();
-            var inv = CultureInfo.InvariantCulture;
-            table.AddRow("instances", summary.Instances.ToString());
-            table.AddRow("decided", $"{summary.Decided} ({summary.Sat} sat, {summary.Unsat} unsat)");
-            table.AddRow("timeout / unknown / error", $"{summary.Timeout} / {summary.Unknown} / {summary.Error}");
-            table.AddRow("wrong", summary.Wrong == 0 ? "[green]0[/]" : $"[red]{summary.Wrong}[/]");
-            table.AddRow("time total / median / max", $"{summary.TotalSeconds.ToString("F1", inv)} s / {summary.MedianSeconds.ToString("F2", inv)} s / {summary.MaxSeconds.ToString("F2", inv)} s");
-            table.AddRow("peak resident memory", $"{PeakRss.MiB():F0} MiB");
-            AnsiConsole.Write(table);
+            var extra = new List<(string, string)> { ("preset", engine.PresetOf(parse).Name) };
+            if (!shard.IsWhole)
+            {
+                extra.Add(("shard", $"{shard.Index}/{shard.Count} from {shard.Source}"));
+                extra.Add(("shard's share", $"{list.Count} of {all.Count} instances, " +
+                    $"{list.Sum(i => i.TimeoutSeconds).ToString("F0", CultureInfo.InvariantCulture)} of {all.Sum(i => i.TimeoutSeconds).ToString("F0", CultureInfo.InvariantCulture)} s of limits"));
+            }
+            BenchReport.Print(Path.GetFileName(csv), summary, PeakRss.MiB(), extra.ToArray());
             if (shutdown.Received is not null)
             {
                 AnsiConsole.MarkupLine($"[yellow]stopped by {shutdown.Name}[/] after {outcomes.Count} of {list.Count} instances; the unfinished one was not written" +

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Spectre.Console;
 using TorchSharp;
+using Verify.Benchmarks;
 using Verify.Import;
 using Verify.Training.Certification;
 using Verify.Training.Data;
@@ -27,9 +28,11 @@ public static class CertifyCommand
         var precision = new Option<string>("--precision") { Description = "Precision of the bounds", DefaultValueFactory = _ => "float64" };
         precision.AcceptOnlyFromAmong("float32", "float64");
         var json = new Option<string?>("--json") { Description = "Write count, eps and the accuracies (fractions) to FILE" };
+        var perImage = new Option<string?>("--per-image") { Description = $"Write one line per test image ({PerImageCsv.Header}) to FILE; `verify merge` combines shards' files" };
+        var shardOption = ShardOption.Create("test images (contiguous index ranges of whole batches)");
         var cmd = new Command("certify", "Clean, PGD and certified accuracy of an ONNX classifier on a dataset's test images.")
         {
-            model, eps, count, method, steps, restarts, batch, precision, json,
+            model, eps, count, method, steps, restarts, batch, precision, json, perImage, shardOption,
         };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -39,6 +42,7 @@ public static class CertifyCommand
             double e = parse.GetValue(eps);
             if (e < 0 || e > 1) throw new VerifyException($"--eps must be in [0,1], got {e}");
             if (parse.GetValue(steps) < 50) throw new VerifyException("--pgd-steps must be at least 50");
+            var shard = ShardSource.Resolve(parse.GetValue(shardOption));
             var device = data.DeviceOf(parse);
             var dtype = parse.GetValue(precision) == "float32" ? torch.ScalarType.Float32 : torch.ScalarType.Float64;
             var graph = OnnxImporter.Load(path).To(device, dtype);
@@ -46,6 +50,12 @@ public static class CertifyCommand
                 throw new VerifyException($"{path}: expected 784 inputs and 10 outputs for MNIST, got {graph.InputSize} and {graph.OutputSize}");
             var test = MnistData.Load(data.Folder(parse), train: false, device);
             test = test.Take(Math.Max(1, parse.GetValue(count)));
+            long all = test.Count;
+            var (first, end) = ShardAssignment.Range(all, Math.Max(1, parse.GetValue(batch)), shard);
+            test = new ImageSet(test.Images[(int)first..(int)end], test.Labels[(int)first..(int)end]);
+            if (!shard.IsWhole) Console.WriteLine($"{shard}: test images {first}..{end - 1} of 0..{all - 1}");
+            var perImagePath = parse.GetValue(perImage);
+            if (perImagePath is not null) OutputFile.Create(perImagePath, PerImageCsv.Header + "\n");
             var m = parse.GetValue(method) switch { "ibp" => CertifyMethod.Ibp, "crown" => CertifyMethod.Crown, _ => CertifyMethod.Auto };
             var options = new CertifyOptions(e, m, parse.GetValue(steps), Math.Max(1, parse.GetValue(restarts)), Math.Max(1, parse.GetValue(batch)));
             var certifier = new EngineCertifier(graph, options, device, dtype);
@@ -58,7 +68,9 @@ public static class CertifyCommand
                 {
                     using var scope = torch.NewDisposeScope();
                     long k = Math.Min(options.BatchSize, n - s);
-                    total += certifier.Run(test.Images.narrow(0, s, k), test.Labels.narrow(0, s, k));
+                    var images = certifier.Images(test.Images.narrow(0, s, k), test.Labels.narrow(0, s, k), first + s);
+                    total += images.Counts;
+                    if (perImagePath is not null) File.AppendAllText(perImagePath, PerImageCsv.Rows(images));
                     update(s + k, n, $"clean {Pct(total.Clean, total.Count)} PGD {Pct(total.PgdRobust, total.Count)} certified {Pct(total.Certified, total.Count)}");
                 }
             });
@@ -66,6 +78,7 @@ public static class CertifyCommand
             var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(Path.GetFileName(path))}[/], eps {e}");
             table.AddColumn("");
             table.AddColumn(new TableColumn("accuracy").RightAligned());
+            if (!shard.IsWhole) table.AddRow("shard", Markup.Escape($"{shard.Index}/{shard.Count} (from {shard.Source}): images {first}..{end - 1} of {all}"));
             table.AddRow("test images", total.Count.ToString());
             table.AddRow("clean", Pct(total.Clean, total.Count));
             table.AddRow($"PGD ({options.PgdSteps} steps, {options.PgdRestarts} restarts)", Pct(total.PgdRobust, total.Count));
@@ -79,9 +92,10 @@ public static class CertifyCommand
                 var report = new Dictionary<string, object>
                 {
                     ["model"] = path, ["dataset"] = "mnist", ["count"] = total.Count, ["eps"] = e, ["method"] = parse.GetValue(method)!,
-                    ["clean_accuracy"] = (double)total.Clean / total.Count, ["pgd_accuracy"] = (double)total.PgdRobust / total.Count,
-                    ["certified_accuracy"] = (double)total.Certified / total.Count, ["pgd_steps"] = options.PgdSteps,
+                    ["clean_accuracy"] = Frac(total.Clean, total.Count), ["pgd_accuracy"] = Frac(total.PgdRobust, total.Count),
+                    ["certified_accuracy"] = Frac(total.Certified, total.Count), ["pgd_steps"] = options.PgdSteps,
                     ["pgd_restarts"] = options.PgdRestarts, ["inconsistent"] = total.Inconsistent, ["seconds"] = seconds,
+                    ["first_index"] = first, ["shard_index"] = shard.Index, ["shard_count"] = shard.Count, ["shard_source"] = shard.Source,
                 };
                 File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             }
@@ -90,5 +104,8 @@ public static class CertifyCommand
         return cmd;
     }
 
-    static string Pct(long k, long n) => n == 0 ? "-" : $"{100.0 * k / n:F2}%";
+    static double Frac(long k, long n) => n == 0 ? 0 : (double)k / n;
+
+    /// <summary>A count as a percentage of <paramref name="n"/> with two decimals ("-" when n is 0).</summary>
+    public static string Pct(long k, long n) => n == 0 ? "-" : $"{100.0 * k / n:F2}%";
 }

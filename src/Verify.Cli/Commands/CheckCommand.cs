@@ -51,14 +51,15 @@ public static class CheckCommand
                 if (shutdown.Received is not null && outcome.Verdict is Verdict.Timeout or Verdict.Unknown)
                     outcome = outcome with { Reason = $"stopped by {shutdown.Name}" };
                 var summary = NetworkSummary.Of(graph);
-                ConsoleReport.Check(modelPath, specPath, summary, property, outcome);
+                var preset = engine.PresetOf(parse);
+                ConsoleReport.Check(modelPath, specPath, summary, property, outcome, preset);
                 lock (gate)
                 {
                     if (resultPath is not null) File.WriteAllText(resultPath, VnncompResult.Format(outcome));
                     final = true;
                 }
                 if (parse.GetValue(json) is { } jsonPath)
-                    File.WriteAllText(jsonPath, JsonReport.Format(modelPath, specPath, summary, outcome));
+                    File.WriteAllText(jsonPath, JsonReport.Format(modelPath, specPath, summary, outcome, preset.Name));
                 return shutdown.ExitCode;
             }
             catch (Exception) when (resultPath is not null)

@@ -12,8 +12,8 @@ public static class ConsoleReport
     /// <summary>Largest number of (case, disjunct) rows printed before the rest are summarised.</summary>
     const int MaxRows = 40;
 
-    /// <summary>Prints the report of a check.</summary>
-    public static void Check(string model, string spec, NetworkSummary network, VnnProperty property, VerificationResult result)
+    /// <summary>Prints the report of a check run with <paramref name="preset"/>.</summary>
+    public static void Check(string model, string spec, NetworkSummary network, VnnProperty property, VerificationResult result, VerifierPreset preset)
     {
         var facts = new Table().HideHeaders().Border(TableBorder.Rounded).Title("[bold]verify check[/]");
         facts.AddColumns("", "");
@@ -25,6 +25,7 @@ public static class ConsoleReport
         facts.AddRow("neurons", network.Neurons.ToString(CultureInfo.InvariantCulture));
         facts.AddRow("parameters", network.Parameters.ToString(CultureInfo.InvariantCulture));
         facts.AddRow("region", $"{property.Cases.Count} box(es), {property.Cases.Sum(c => c.Disjuncts.Count)} disjunct(s)");
+        facts.AddRow("preset", Markup.Escape($"{preset.Name} ({preset.Description}; flags given override it)"));
         AnsiConsole.Write(facts);
 
         if (result.Bounds.Count > 0)

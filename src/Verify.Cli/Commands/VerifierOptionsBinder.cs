@@ -22,19 +22,19 @@ public sealed class VerifierOptionsBinder
     public Option<bool> NoAttack { get; } = new("--no-attack") { Description = "Skip the PGD counterexample search" };
 
     /// <summary>--alpha-iterations.</summary>
-    public Option<int> AlphaIterations { get; } = new("--alpha-iterations") { Description = "Adam steps of alpha-CROWN on the whole property", DefaultValueFactory = _ => 50 };
+    public Option<int> AlphaIterations { get; } = new("--alpha-iterations") { Description = "Adam steps of alpha-CROWN on the whole property" };
 
     /// <summary>--alpha-lr.</summary>
-    public Option<double> AlphaRate { get; } = new("--alpha-lr") { Description = "Learning rate of alpha", DefaultValueFactory = _ => 0.1 };
+    public Option<double> AlphaRate { get; } = new("--alpha-lr") { Description = "Learning rate of alpha" };
 
     /// <summary>--bab-batch.</summary>
-    public Option<int> BabBatch { get; } = new("--bab-batch") { Description = "Branch-and-bound domains bounded per batched step", DefaultValueFactory = _ => 1024 };
+    public Option<int> BabBatch { get; } = new("--bab-batch") { Description = "Branch-and-bound domains bounded per batched step" };
 
     /// <summary>--bab-iterations.</summary>
-    public Option<int> BabIterations { get; } = new("--bab-iterations") { Description = "alpha/beta Adam steps per branch-and-bound step (0: plain CROWN)", DefaultValueFactory = _ => 20 };
+    public Option<int> BabIterations { get; } = new("--bab-iterations") { Description = "alpha/beta Adam steps per branch-and-bound step (0: plain CROWN)" };
 
     /// <summary>--bab-max-domains.</summary>
-    public Option<int> BabMaxDomains { get; } = new("--bab-max-domains") { Description = "Memory cap: give up (unknown) beyond this many pending domains", DefaultValueFactory = _ => 400_000 };
+    public Option<int> BabMaxDomains { get; } = new("--bab-max-domains") { Description = "Memory cap: give up (unknown) beyond this many pending domains" };
 
     /// <summary>--max-memory.</summary>
     public Option<double?> MaxMemory { get; } = new("--max-memory")
@@ -43,48 +43,42 @@ public sealed class VerifierOptionsBinder
     };
 
     /// <summary>--input-split-max.</summary>
-    public Option<int> InputSplitMax { get; } = new("--input-split-max") { Description = "Split inputs (not ReLUs) when the network has at most this many inputs", DefaultValueFactory = _ => 16 };
+    public Option<int> InputSplitMax { get; } = new("--input-split-max") { Description = "Split inputs (not ReLUs) when the network has at most this many inputs" };
 
     /// <summary>--input-split-bounds.</summary>
     public Option<string> InputSplitBounds { get; } = new("--input-split-bounds")
     {
         Description = "Intermediate bounds of input splitting: forward (forward linear bounds) or crown (tightened by backward CROWN)",
-        DefaultValueFactory = _ => "crown",
     };
 
     /// <summary>--lp-tighten.</summary>
     public Option<double> LpTighten { get; } = new("--lp-tighten")
     {
         Description = "Seconds for tightening unstable neurons' bounds by LP (OR-Tools GLOP) before alpha-CROWN and ReLU branching (0: off)",
-        DefaultValueFactory = _ => 0,
     };
 
     /// <summary>--mip-refine.</summary>
     public Option<string> MipRefine { get; } = new("--mip-refine")
     {
         Description = "Tighten unstable neurons' bounds by MIP (SCIP, one solver per core): auto (when a first slice of ReLU splitting does not decide), off, or a number of seconds to spend up front",
-        DefaultValueFactory = _ => "auto",
     };
 
     /// <summary>--mip-refine-schedule.</summary>
     public Option<string> MipRefineSchedule { get; } = new("--mip-refine-schedule")
     {
         Description = "How MIP refinement spends its time: spread (equal time per layer and further sweeps with the time left, 2 s per solve, the last layer's neurons by their effect on the property) or layers (each layer finished before the next, neurons nearest to stable first, 5 s per solve)",
-        DefaultValueFactory = _ => "spread",
     };
 
     /// <summary>--mip-refine-exact-layers.</summary>
     public Option<int> MipRefineExactLayers { get; } = new("--mip-refine-exact-layers")
     {
         Description = "MIP refinement: activation layers below a refined layer that get binaries, nearest first (0: all); the farther ones enter by their LP (triangle) relaxation",
-        DefaultValueFactory = _ => 1,
     };
 
     /// <summary>--mip-refine-binaries.</summary>
     public Option<int> MipRefineBinaries { get; } = new("--mip-refine-binaries")
     {
         Description = "MIP refinement: binaries per refined neuron in the activation layer just below it, those with the largest |weight|·intercept (0: all); the others enter by their triangle relaxation",
-        DefaultValueFactory = _ => 24,
     };
 
     /// <summary>--bab-recompute-bounds.</summary>
@@ -103,75 +97,126 @@ public sealed class VerifierOptionsBinder
     public Option<string> BabOrder { get; } = new("--bab-order")
     {
         Description = "ReLU splitting: expand the worst-bounded domains first (worst) or in creation order (fifo)",
-        DefaultValueFactory = _ => "worst",
     };
 
     /// <summary>--bab-branching.</summary>
     public Option<string> BabBranching { get; } = new("--bab-branching")
     {
         Description = "ReLU splitting: choose the neuron by the BaBSR score (babsr) or by filtered smart branching among the top BaBSR candidates (fsb)",
-        DefaultValueFactory = _ => "babsr",
     };
 
     /// <summary>--fsb-candidates.</summary>
     public Option<int> FsbCandidates { get; } = new("--fsb-candidates")
     {
         Description = "Filtered smart branching: BaBSR candidates per domain whose children's bounds are estimated",
-        DefaultValueFactory = _ => 8,
+    };
+
+    /// <summary>--preset.</summary>
+    public Option<string> Preset { get; } = new("--preset")
+    {
+        Description = "Tuning preset: fast (short attack, few alpha steps, no MIP refinement), default, or thorough (long attack, many alpha/beta steps); the flags below override its values",
+        DefaultValueFactory = _ => VerifierPresets.Default.Name,
     };
 
     /// <summary>Creates the options with their accepted values.</summary>
     public VerifierOptionsBinder()
     {
+        Preset.AcceptOnlyFromAmong(VerifierPresets.All.Select(p => p.Name).ToArray());
         BabBranching.AcceptOnlyFromAmong("babsr", "fsb");
         BabOrder.AcceptOnlyFromAmong("worst", "fifo");
         Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "mip", "auto");
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
         MipRefineSchedule.AcceptOnlyFromAmong("layers", "spread");
+        var d = VerifierPresets.Default.Options;
+        var bab = d.BabOptions;
+        var mip = d.MipRefinement;
+        Note(AlphaIterations, d.AlphaOptions.Iterations);
+        Note(AlphaRate, d.AlphaOptions.AlphaRate);
+        Note(BabBatch, bab.BatchSize);
+        Note(BabIterations, bab.StepOptimization.Iterations);
+        Note(BabMaxDomains, bab.MaxDomains);
+        Note(InputSplitMax, d.InputSplitMaxInputs);
+        Note(InputSplitBounds, bab.InputSplitCrownIntermediate ? "crown" : "forward");
+        Note(LpTighten, d.LpTightenSeconds);
+        Note(MipRefine, mip.AfterFirstSlice ? "auto" : mip.UpFrontSeconds > 0 ? mip.UpFrontSeconds : "off");
+        Note(MipRefineSchedule, mip.Schedule == Verification.MipRefineSchedule.Spread ? "spread" : "layers");
+        Note(MipRefineExactLayers, mip.ExactLayers);
+        Note(MipRefineBinaries, mip.NearestBinaries);
+        Note(BabOrder, bab.WorstFirst ? "worst" : "fifo");
+        Note(BabBranching, bab.Branching == BranchingRule.BaBsr ? "babsr" : "fsb");
+        Note(FsbCandidates, bab.FsbCandidates);
     }
+
+    static void Note(Option option, object defaultValue) =>
+        option.Description += $" (default preset: {System.Convert.ToString(defaultValue, System.Globalization.CultureInfo.InvariantCulture)})";
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, MaxMemory, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
+        foreach (var o in new Option[] { Preset, Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, MaxMemory, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
             command.Options.Add(o);
         common.AddTo(command);
     }
 
-    /// <summary>The options for a run with the given time limit.</summary>
+    /// <summary>The preset named by --preset (default: <see cref="VerifierPresets.Default"/>).</summary>
+    public VerifierPreset PresetOf(ParseResult parse) => VerifierPresets.Named(parse.GetValue(Preset) ?? VerifierPresets.Default.Name);
+
+    /// <summary>The options for a run with the given time limit: the preset's values, overridden by the flags given.</summary>
     public VerifierOptions Bind(ParseResult parse, double timeoutSeconds)
     {
-        int Positive(Option<int> o, int min = 1)
+        bool Given(Option o) => parse.GetResult(o) is { Implicit: false };
+        T Pick<T>(Option<T> o, T presetValue) => Given(o) ? parse.GetValue(o)! : presetValue;
+        int AtLeast(Option<int> o, int presetValue, int min = 1)
         {
-            var v = parse.GetValue(o);
+            var v = Pick(o, presetValue);
             if (v < min) throw new VerifyException($"{o.Name} must be at least {min}");
             return v;
         }
-        var alphaRate = parse.GetValue(AlphaRate);
         var maxMemory = parse.GetValue(MaxMemory);
         if (maxMemory is { } gib && !(gib > 0)) throw new VerifyException("--max-memory must be a positive number of GiB");
+        var p = PresetOf(parse).Options;
+        var pBab = p.BabOptions;
+        var pMip = p.MipRefinement;
+        var alphaRate = Pick(AlphaRate, p.AlphaOptions.AlphaRate);
         if (!(alphaRate > 0)) throw new VerifyException("--alpha-lr must be positive");
-        return new VerifierOptions(
-            MethodOf(parse.GetValue(Method)!), timeoutSeconds, common.DeviceOf(parse), common.DTypeOf(parse),
-            parse.GetValue(NoAttack) ? null : new AttackOptions(),
-            Optimization: new OptimizationOptions(Iterations: Positive(AlphaIterations, 0), AlphaRate: alphaRate, StallIterations: 8),
-            Bab: new BabOptions(BatchSize: Positive(BabBatch), MaxDomains: Positive(BabMaxDomains),
-                Optimization: new OptimizationOptions(Iterations: Positive(BabIterations, 0), AlphaRate: alphaRate, StallIterations: 3),
-                RecomputeIntermediate: parse.GetValue(BabRecompute),
-                WorstFirst: parse.GetValue(BabOrder) != "fifo",
-                WarmStartAlpha: !parse.GetValue(BabColdAlpha),
-                Branching: parse.GetValue(BabBranching) == "babsr" ? BranchingRule.BaBsr : BranchingRule.Fsb,
-                FsbCandidates: Positive(FsbCandidates),
-                InputSplitCrownIntermediate: parse.GetValue(InputSplitBounds) == "crown",
-                MaxMemoryBytes: maxMemory is { } limit ? (long)Math.Min(limit * MemoryUse.GiB, long.MaxValue / 2) : null),
-            InputSplitMaxInputs: Positive(InputSplitMax, 0),
-            LpTightenSeconds: Math.Max(0, parse.GetValue(LpTighten)),
-            MipRefine: MipRefineOf(parse.GetValue(MipRefine)!) with
+        bool rateGiven = Given(AlphaRate);
+        var alpha = p.AlphaOptions with { Iterations = AtLeast(AlphaIterations, p.AlphaOptions.Iterations, 0) };
+        var step = pBab.StepOptimization with { Iterations = AtLeast(BabIterations, pBab.StepOptimization.Iterations, 0) };
+        if (rateGiven) { alpha = alpha with { AlphaRate = alphaRate }; step = step with { AlphaRate = alphaRate }; }
+        var refine = Given(MipRefine) ? MipRefineOf(parse.GetValue(MipRefine)!) with
+        {
+            Schedule = pMip.Schedule, ExactLayers = pMip.ExactLayers, NearestBinaries = pMip.NearestBinaries,
+        } : pMip;
+        return p with
+        {
+            Method = MethodOf(parse.GetValue(Method)!),
+            TimeoutSeconds = timeoutSeconds,
+            Device = common.DeviceOf(parse),
+            DType = common.DTypeOf(parse),
+            Attack = parse.GetValue(NoAttack) ? null : p.Attack,
+            Optimization = alpha,
+            Bab = pBab with
             {
-                Schedule = parse.GetValue(MipRefineSchedule) == "spread" ? Verification.MipRefineSchedule.Spread : Verification.MipRefineSchedule.Layers,
-                ExactLayers = Positive(MipRefineExactLayers, 0),
-                NearestBinaries = Positive(MipRefineBinaries, 0),
-            });
+                BatchSize = AtLeast(BabBatch, pBab.BatchSize),
+                MaxDomains = AtLeast(BabMaxDomains, pBab.MaxDomains),
+                Optimization = step,
+                RecomputeIntermediate = Given(BabRecompute) ? parse.GetValue(BabRecompute) : pBab.RecomputeIntermediate,
+                WorstFirst = Given(BabOrder) ? parse.GetValue(BabOrder) != "fifo" : pBab.WorstFirst,
+                WarmStartAlpha = Given(BabColdAlpha) ? !parse.GetValue(BabColdAlpha) : pBab.WarmStartAlpha,
+                Branching = Given(BabBranching) ? parse.GetValue(BabBranching) == "babsr" ? BranchingRule.BaBsr : BranchingRule.Fsb : pBab.Branching,
+                FsbCandidates = AtLeast(FsbCandidates, pBab.FsbCandidates),
+                InputSplitCrownIntermediate = Given(InputSplitBounds) ? parse.GetValue(InputSplitBounds) == "crown" : pBab.InputSplitCrownIntermediate,
+                MaxMemoryBytes = maxMemory is { } limit ? (long)Math.Min(limit * MemoryUse.GiB, long.MaxValue / 2) : pBab.MaxMemoryBytes,
+            },
+            InputSplitMaxInputs = AtLeast(InputSplitMax, p.InputSplitMaxInputs, 0),
+            LpTightenSeconds = Given(LpTighten) ? Math.Max(0, parse.GetValue(LpTighten)) : p.LpTightenSeconds,
+            MipRefine = refine with
+            {
+                Schedule = Given(MipRefineSchedule) ? parse.GetValue(MipRefineSchedule) == "spread" ? Verification.MipRefineSchedule.Spread : Verification.MipRefineSchedule.Layers : refine.Schedule,
+                ExactLayers = AtLeast(MipRefineExactLayers, refine.ExactLayers, 0),
+                NearestBinaries = AtLeast(MipRefineBinaries, refine.NearestBinaries, 0),
+            },
+        };
     }
 
     /// <summary>The refinement policy named on the command line.</summary>

@@ -10,24 +10,24 @@ namespace Verify.Benchmarks;
 public sealed class BenchCsv : IDisposable
 {
     /// <summary>The header line.</summary>
-    public const string Header = "benchmark,onnx,vnnlib,result,time_s";
+    public const string Header = ResultCsv.Header;
 
     readonly FileStream stream;
 
-    BenchCsv(FileStream stream, IReadOnlyList<BenchRow> previous)
+    BenchCsv(FileStream stream, IReadOnlyList<ResultRow> previous)
     {
         this.stream = stream;
         Previous = previous;
     }
 
     /// <summary>The rows the file held when it was resumed (empty for a new file).</summary>
-    public IReadOnlyList<BenchRow> Previous { get; }
+    public IReadOnlyList<ResultRow> Previous { get; }
 
     /// <summary>Creates (or overwrites) the file with just the header.</summary>
     public static BenchCsv Create(string path)
     {
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        var csv = new BenchCsv(stream, Array.Empty<BenchRow>());
+        var csv = new BenchCsv(stream, Array.Empty<ResultRow>());
         csv.WriteLine(Header);
         return csv;
     }
@@ -50,17 +50,18 @@ public sealed class BenchCsv : IDisposable
                 // Killed while writing the header: start again.
                 stream.SetLength(0);
                 stream.Seek(0, SeekOrigin.Begin);
-                var fresh = new BenchCsv(stream, Array.Empty<BenchRow>());
+                var fresh = new BenchCsv(stream, Array.Empty<ResultRow>());
                 fresh.WriteLine(Header);
                 return fresh;
             }
             var lines = Encoding.UTF8.GetString(bytes, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.TrimEnd('\r')).ToArray();
-            if (lines.Length == 0 || lines[0] != Header)
+            if (lines.Length == 0 || !ResultCsv.IsHeader(lines[0]))
                 throw new VerifyException($"{path}: not a bench CSV (its first line must be '{Header}'); remove it or drop --resume");
-            var rows = new List<BenchRow>();
+            bool hasPeak = ResultCsv.HasPeak(lines[0]);
+            var rows = new List<ResultRow>();
             for (int i = 1; i < lines.Length; i++)
-                rows.Add(BenchRow.Parse(lines[i]) ?? throw new VerifyException($"{path}:{i + 1}: not a bench row: '{lines[i]}'"));
+                rows.Add(ResultCsv.ParseRow(lines[i], hasPeak, path, i + 1));
             // Cut off an unfinished last line and write after the last complete one.
             stream.SetLength(end);
             stream.Seek(end, SeekOrigin.Begin);

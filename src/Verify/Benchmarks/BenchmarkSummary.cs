@@ -19,17 +19,18 @@ public sealed record BenchmarkSummary(int Instances, int Decided, int Sat, int U
             times.Sum(), median, times.Length == 0 ? 0 : times[^1]);
     }
 
-    /// <summary>The CSV of the outcomes: benchmark,onnx,vnnlib,result,time_s.</summary>
+    /// <summary>The CSV of the outcomes: benchmark,onnx,vnnlib,result,time_s,peak_rss_mib (<see cref="ResultCsv"/> reads it back).</summary>
     public static string Csv(IEnumerable<InstanceOutcome> outcomes)
     {
-        var sb = new StringBuilder("benchmark,onnx,vnnlib,result,time_s\n");
+        var sb = new StringBuilder(ResultCsv.Header + "\n");
         foreach (var o in outcomes) sb.Append(CsvRow(o));
         return sb.ToString();
     }
 
     /// <summary>One CSV line of an outcome.</summary>
     public static string CsvRow(InstanceOutcome o) =>
-        $"{o.Instance.Benchmark},{Path.GetFileName(o.Instance.Onnx)},{Path.GetFileName(o.Instance.Vnnlib)},{o.Result},{o.Seconds.ToString("F3", CultureInfo.InvariantCulture)}\n";
+        $"{o.Instance.Benchmark},{Path.GetFileName(o.Instance.Onnx)},{Path.GetFileName(o.Instance.Vnnlib)},{o.Result},{o.Seconds.ToString("F3", CultureInfo.InvariantCulture)}," +
+        $"{(double.IsNaN(o.PeakRssMiB) ? "" : o.PeakRssMiB.ToString("F0", CultureInfo.InvariantCulture))}\n";
 
     /// <summary>A markdown table row block describing this summary.</summary>
     public string Markdown(string title, string command)

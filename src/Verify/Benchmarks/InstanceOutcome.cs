@@ -6,7 +6,9 @@ namespace Verify.Benchmarks;
 /// <param name="Seconds">Wall-clock time of the check (loading included).</param>
 /// <param name="Expected">The expected verdict, or null.</param>
 /// <param name="Detail">How it was decided or why not (method, reason).</param>
-public sealed record InstanceOutcome(BenchmarkInstance Instance, string Result, double Seconds, string? Expected, string Detail)
+/// <param name="PeakRssMiB">The process's peak resident memory after the instance (NaN: not measured).</param>
+public sealed record InstanceOutcome(BenchmarkInstance Instance, string Result, double Seconds, string? Expected, string Detail,
+    double PeakRssMiB = double.NaN)
 {
     /// <summary>True when the result contradicts the expected verdict.</summary>
     public bool Wrong => ExpectedVerdicts.IsWrong(Result, Expected);

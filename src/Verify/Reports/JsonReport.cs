@@ -7,14 +7,15 @@ namespace Verify.Reports;
 /// <summary>The facts of a check as JSON, for programs.</summary>
 public static class JsonReport
 {
-    /// <summary>JSON text for a check of <paramref name="model"/> against <paramref name="spec"/>.</summary>
-    public static string Format(string model, string spec, NetworkSummary network, VerificationResult result)
+    /// <summary>JSON text for a check of <paramref name="model"/> against <paramref name="spec"/> run with the named <paramref name="preset"/>.</summary>
+    public static string Format(string model, string spec, NetworkSummary network, VerificationResult result, string? preset = null)
     {
         static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var root = new JsonObject
         {
             ["model"] = model,
             ["spec"] = spec,
+            ["preset"] = preset,
             ["result"] = VnncompResult.Word(result.Verdict),
             ["verdict"] = result.Verdict.ToString().ToLowerInvariant(),
             ["reason"] = result.Reason,

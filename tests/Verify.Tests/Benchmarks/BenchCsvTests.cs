@@ -5,7 +5,7 @@ namespace Verify.Tests.Benchmarks;
 /// <summary>The bench CSV: complete flushed lines, resumed after its complete rows with a partial last line cut off.</summary>
 public class BenchCsvTests
 {
-    const string Header = "benchmark,onnx,vnnlib,result,time_s";
+    const string Header = "benchmark,onnx,vnnlib,result,time_s,peak_rss_mib";
 
     string dir = "";
 
@@ -32,7 +32,7 @@ public class BenchCsvTests
         using var csv = BenchCsv.Create(path);
         Assert.That(Read(path), Is.EqualTo(Header + "\n"));
         csv.Append(Outcome("p1.vnnlib", "unsat", 1.25));
-        Assert.That(Read(path), Is.EqualTo(Header + "\nmnistfc,net.onnx,p1.vnnlib,unsat,1.250\n"));
+        Assert.That(Read(path), Is.EqualTo(Header + "\nmnistfc,net.onnx,p1.vnnlib,unsat,1.250,\n"));
     }
 
     [Test]
@@ -42,10 +42,10 @@ public class BenchCsvTests
         File.WriteAllText(path, Header + "\nmnistfc,net.onnx,p1.vnnlib,sat,2.500\nmnistfc,net.onnx,p2.vn");
         using (var csv = BenchCsv.Resume(path))
         {
-            Assert.That(csv.Previous, Is.EqualTo(new[] { new BenchRow("mnistfc", "net.onnx", "p1.vnnlib", "sat", 2.5) }));
+            Assert.That(csv.Previous, Is.EqualTo(new[] { new ResultRow("mnistfc", "net.onnx", "p1.vnnlib", "sat", 2.5, double.NaN, path) }));
             csv.Append(Outcome("p2.vnnlib", "timeout", 3));
         }
-        Assert.That(File.ReadAllText(path), Is.EqualTo(Header + "\nmnistfc,net.onnx,p1.vnnlib,sat,2.500\nmnistfc,net.onnx,p2.vnnlib,timeout,3.000\n"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo(Header + "\nmnistfc,net.onnx,p1.vnnlib,sat,2.500\nmnistfc,net.onnx,p2.vnnlib,timeout,3.000,\n"));
     }
 
     [Test]
@@ -81,8 +81,8 @@ public class BenchCsvTests
         File.WriteAllText(expected, "benchmark,onnx,vnnlib,verdict\nmnistfc,net.onnx,p1.vnnlib,unsat\n");
         var truth = ExpectedVerdicts.Load(expected);
         var instance = new BenchmarkInstance("mnistfc", "/data/net.onnx", "/data/p1.vnnlib", 60);
-        var o = new BenchRow("mnistfc", "net.onnx", "p1.vnnlib", "sat", 2.5).ToOutcome(instance, truth);
+        var o = new ResultRow("mnistfc", "net.onnx", "p1.vnnlib", "sat", 2.5, double.NaN, "earlier.csv").ToOutcome(instance, truth);
         Assert.That((o.Instance, o.Expected, o.Wrong, o.Seconds), Is.EqualTo((instance, "unsat", true, 2.5)));
-        Assert.That(new BenchRow("mnistfc", "net.onnx", "p1.vnnlib", "sat", 2.5).Key, Is.EqualTo(instance.Key));
+        Assert.That(new ResultRow("mnistfc", "net.onnx", "p1.vnnlib", "sat", 2.5, double.NaN, "earlier.csv").Key, Is.EqualTo(instance.Key));
     }
 }

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json;
+using Verify.Attack;
+using Verify.Bounds;
+using Verify.Branching;
+using Verify.Cli.Commands;
+using Verify.Tests.Support;
+using Verify.Verification;
+
+namespace Verify.Tests.Cli;
+
+/// <summary>--preset fast|default|thorough: default is today's defaults, explicit flags override a preset, reports name it.</summary>
+public class PresetTests
+{
+    static VerifierOptions Bind(params string[] args)
+    {
+        var binder = new VerifierOptionsBinder();
+        var cmd = new Command("check");
+        binder.AddTo(cmd);
+        return binder.Bind(cmd.Parse(args.Concat(new[] { "--device", "cpu" }).ToArray()), 10);
+    }
+
+    /// <summary>What `verify check` built with no tuning flags before presets existed (the binder's code of commit 284766f).</summary>
+    static readonly VerifierOptions TodaysDefaults = new(
+        MethodChoice.Auto, 10, TorchSharp.torch.CPU, TorchSharp.torch.ScalarType.Float32, new AttackOptions(),
+        Optimization: new OptimizationOptions(Iterations: 50, AlphaRate: 0.1, StallIterations: 8),
+        Bab: new BabOptions(BatchSize: 1024, MaxDomains: 400_000,
+            Optimization: new OptimizationOptions(Iterations: 20, AlphaRate: 0.1, StallIterations: 3),
+            RecomputeIntermediate: false, WorstFirst: true, WarmStartAlpha: true, Branching: BranchingRule.BaBsr,
+            FsbCandidates: 8, InputSplitCrownIntermediate: true),
+        InputSplitMaxInputs: 16,
+        LpTightenSeconds: 0,
+        MipRefine: MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Spread, ExactLayers = 1, NearestBinaries = 24 });
+
+    [Test]
+    public void TheDefaultPresetIsTodaysDefaults()
+    {
+        Assert.That(VerifierPresets.Default.Options with { TimeoutSeconds = 10 }, Is.EqualTo(TodaysDefaults));
+        Assert.That(Bind(), Is.EqualTo(TodaysDefaults));
+        Assert.That(Bind("--preset", "default"), Is.EqualTo(TodaysDefaults));
+    }
+
+    [Test]
+    public void FastIsShortAndHasNoMipRefinement()
+    {
+        var fast = Bind("--preset", "fast");
+        Assert.That(fast.MipRefinement, Is.EqualTo(MipRefinePolicy.Off));
+        Assert.That(fast.AlphaOptions.Iterations, Is.LessThan(TodaysDefaults.AlphaOptions.Iterations));
+        Assert.That(fast.BabOptions.StepOptimization.Iterations, Is.LessThan(TodaysDefaults.BabOptions.StepOptimization.Iterations));
+        Assert.That(fast.Attack!.Steps * fast.Attack.Restarts, Is.LessThan(TodaysDefaults.Attack!.Steps * TodaysDefaults.Attack.Restarts));
+        Assert.That(fast, Is.EqualTo(VerifierPresets.Fast.Options with { TimeoutSeconds = 10 }));
+    }
+
+    [Test]
+    public void ThoroughSpendsMoreAndKeepsMipRefinementOn()
+    {
+        var thorough = Bind("--preset", "thorough");
+        Assert.That(thorough.MipRefinement.AfterFirstSlice, Is.True);
+        Assert.That(thorough.AlphaOptions.Iterations, Is.GreaterThan(TodaysDefaults.AlphaOptions.Iterations));
+        Assert.That(thorough.BabOptions.StepOptimization.Iterations, Is.GreaterThan(TodaysDefaults.BabOptions.StepOptimization.Iterations));
+        Assert.That(thorough.Attack!.Steps * thorough.Attack.Restarts, Is.GreaterThan(TodaysDefaults.Attack!.Steps * TodaysDefaults.Attack.Restarts));
+    }
+
+    [Test]
+    public void ExplicitFlagsOverrideThePreset()
+    {
+        var o = Bind("--preset", "fast", "--alpha-iterations", "33", "--mip-refine", "auto", "--bab-branching", "fsb", "--alpha-lr", "0.2");
+        Assert.That(o.AlphaOptions.Iterations, Is.EqualTo(33));
+        Assert.That(o.AlphaOptions.AlphaRate, Is.EqualTo(0.2));
+        Assert.That(o.BabOptions.StepOptimization.AlphaRate, Is.EqualTo(0.2));
+        Assert.That(o.MipRefinement, Is.EqualTo(MipRefinePolicy.Automatic));
+        Assert.That(o.BabOptions.Branching, Is.EqualTo(BranchingRule.Fsb));
+        Assert.That(o.Attack, Is.EqualTo(VerifierPresets.Fast.Options.Attack), "what was not given stays the preset's");
+        Assert.That(o.BabOptions.StepOptimization.Iterations, Is.EqualTo(VerifierPresets.Fast.Options.BabOptions.StepOptimization.Iterations));
+        Assert.That(Bind("--preset", "thorough", "--no-attack").Attack, Is.Null);
+    }
+
+    [Test]
+    public void AnUnknownPresetIsAUserError()
+    {
+        var o = CliRunner.Run("check", "a.onnx", "b.vnnlib", "--preset", "turbo");
+        Assert.That(o.ExitCode, Is.EqualTo(2), o.Stderr);
+        Assert.That(o.Stderr, Does.Contain("turbo"));
+    }
+
+    [Test]
+    public void CheckNamesThePresetInTheConsoleAndTheJson()
+    {
+        var json = Path.GetTempFileName();
+        try
+        {
+            var o = CliRunner.Run("check", Paths.Example("mnist_mlp.onnx"), Paths.Example("mnist_mlp_robust.vnnlib"), "--preset", "fast", "--json", json);
+            Assert.That(o.ExitCode, Is.EqualTo(0), o.Stderr + o.Stdout);
+            Assert.That(o.Stdout, Does.Contain("preset").And.Contain("fast (short attack"));
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            Assert.That(doc.RootElement.GetProperty("preset").GetString(), Is.EqualTo("fast"));
+        }
+        finally { File.Delete(json); }
+    }
+}
