@@ -26,7 +26,7 @@ public sealed class BenchCsv : IDisposable
     /// <summary>Creates (or overwrites) the file with just the header.</summary>
     public static BenchCsv Create(string path)
     {
-        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        var stream = Open(path, FileMode.Create, FileAccess.Write);
         var csv = new BenchCsv(stream, Array.Empty<ResultRow>());
         csv.WriteLine(Header);
         return csv;
@@ -39,7 +39,7 @@ public sealed class BenchCsv : IDisposable
     public static BenchCsv Resume(string path)
     {
         if (!File.Exists(path) || new FileInfo(path).Length == 0) return Create(path);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var stream = Open(path, FileMode.Open, FileAccess.ReadWrite);
         try
         {
             var bytes = new byte[stream.Length];
@@ -85,4 +85,18 @@ public sealed class BenchCsv : IDisposable
 
     /// <summary>Closes the file.</summary>
     public void Dispose() => stream.Dispose();
+
+    /// <summary>Opens the file, creating its folder; a path that cannot be written is a user error.</summary>
+    static FileStream Open(string path, FileMode mode, FileAccess access)
+    {
+        try
+        {
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
+            return new FileStream(path, mode, access, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VerifyException($"cannot write {path}: {e.Message}");
+        }
+    }
 }

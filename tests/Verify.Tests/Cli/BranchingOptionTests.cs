@@ -2,18 +2,14 @@ using System.CommandLine;
 using Verify.Branching;
 using Verify.Cli.Commands;
 
+using Verify.Tests.Support;
+
 namespace Verify.Tests.Cli;
 
 /// <summary>--bab-branching and --fsb-candidates reach the branch-and-bound options; bad values are user errors.</summary>
 public class BranchingOptionTests
 {
-    static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args)
-    {
-        var binder = new VerifierOptionsBinder();
-        var cmd = new Command("check");
-        binder.AddTo(cmd);
-        return (binder, cmd.Parse(args));
-    }
+    static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args) => CheckOptions.Parse(args);
 
     [Test]
     public void DefaultIsBabsr()

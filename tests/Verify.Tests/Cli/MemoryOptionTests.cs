@@ -1,18 +1,14 @@
 using System.CommandLine;
 using Verify.Cli.Commands;
 
+using Verify.Tests.Support;
+
 namespace Verify.Tests.Cli;
 
 /// <summary>--max-memory reaches the branch-and-bound options in bytes; without it the default share applies; non-positive values are user errors.</summary>
 public class MemoryOptionTests
 {
-    static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args)
-    {
-        var binder = new VerifierOptionsBinder();
-        var cmd = new Command("check");
-        binder.AddTo(cmd);
-        return (binder, cmd.Parse(args));
-    }
+    static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args) => CheckOptions.Parse(args);
 
     [Test]
     public void GibibytesBecomeBytes()

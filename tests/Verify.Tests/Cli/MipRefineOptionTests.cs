@@ -2,6 +2,8 @@ using System.CommandLine;
 using Verify.Cli.Commands;
 using Verify.Verification;
 
+using Verify.Tests.Support;
+
 namespace Verify.Tests.Cli;
 
 /// <summary>--mip-refine reaches the verifier's refinement policy; bad values are user errors.</summary>
@@ -9,10 +11,8 @@ public class MipRefineOptionTests
 {
     static MipRefinePolicy Bind(params string[] args)
     {
-        var binder = new VerifierOptionsBinder();
-        var cmd = new Command("check");
-        binder.AddTo(cmd);
-        return binder.Bind(cmd.Parse(args), 10).MipRefinement;
+        var (binder, parse) = CheckOptions.Parse(args);
+        return binder.Bind(parse, 10).MipRefinement;
     }
 
     [Test]

@@ -14,10 +14,8 @@ public class PresetTests
 {
     static VerifierOptions Bind(params string[] args)
     {
-        var binder = new VerifierOptionsBinder();
-        var cmd = new Command("check");
-        binder.AddTo(cmd);
-        return binder.Bind(cmd.Parse(args.Concat(new[] { "--device", "cpu" }).ToArray()), 10);
+        var (binder, parse) = CheckOptions.Parse(args.Concat(new[] { "--device", "cpu" }).ToArray());
+        return binder.Bind(parse, 10);
     }
 
     /// <summary>What `verify check` built with no tuning flags before presets existed (the binder's code of commit 284766f).</summary>

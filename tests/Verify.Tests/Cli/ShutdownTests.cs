@@ -72,7 +72,7 @@ public class ShutdownTests
         Assert.That(text, Does.EndWith("\n"), "the last line is incomplete");
         var rows = Lines(csv);
         Assert.That(rows, Has.Length.EqualTo(2), text);
-        Assert.That(rows[0], Is.EqualTo("benchmark,onnx,vnnlib,result,time_s"));
+        Assert.That(rows[0], Is.EqualTo("benchmark,onnx,vnnlib,result,time_s,peak_rss_mib"));
         Assert.That(Fields(rows[1])[1..4], Is.EqualTo(new[] { "mnist_mlp.onnx", "mnist_mlp_robust.vnnlib", "unsat" }));
 
         var resumed = CliRunner.Run("bench", list, "--out", csv, "--resume", "--timeout-cap", "3", "--device", "cpu");
@@ -92,7 +92,7 @@ public class ShutdownTests
     static string[] Fields(string row)
     {
         var f = row.Split(',');
-        Assert.That(f, Has.Length.EqualTo(5), $"not a complete row: '{row}'");
+        Assert.That(f, Has.Length.EqualTo(6), $"not a complete row: '{row}'");
         return f;
     }
 }
