@@ -59,7 +59,7 @@ public static class Program
             }
             var wall = clock.Elapsed.TotalSeconds;
             AnsiConsole.Write(SummaryTable.Of($"{target}: {tally.Total} inputs, seed {a.Seed}, {wall:F0} s", tally));
-            AnsiConsole.MarkupLine($"{target}: wall {wall:F1} s, slowest input {tally.MaxSeconds:F2} s, largest growth {tally.MaxMemoryMb:F0} MiB, failures {tally.Failures}");
+            AnsiConsole.MarkupLine($"{target}: wall {wall:F1} s, slowest input {tally.MaxCpuSeconds:F2} s CPU / {tally.MaxSeconds:F2} s wall, largest growth {tally.MaxMemoryMb:F0} MiB, failures {tally.Failures}");
             failures += tally.Failures;
             foreach (var c in tally.Categories)
                 AnsiConsole.MarkupLine(Markup.Escape($"  e.g. {c}: {Trim(tally.SampleOf(c))}"));

@@ -79,7 +79,13 @@ public static class OnnxImporter
         {
             return convert(context);
         }
-        catch (VerifyException) { throw; }
+        catch (VerifyException e)
+        {
+            // Shape rules throw without saying which node they were checking.
+            var prefix = context.Error("").Message;
+            if (e.Message.StartsWith(prefix, StringComparison.Ordinal)) throw;
+            throw context.Error(e.Message);
+        }
         catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
         {
             throw context.Attributes.Error($"cannot import: {e.Message.Split('\n')[0]}", e);

@@ -8,7 +8,8 @@ namespace Verify.Fuzz.Running;
 /// <param name="Message">The exception's type and message (user errors and bugs), else empty.</param>
 /// <param name="Seconds">Wall time until it ended (or until the deadline).</param>
 /// <param name="MemoryGrowthMb">Peak growth of the process's working set while it ran, in MiB.</param>
-public sealed record FuzzResult(FuzzInput Input, FuzzOutcome Outcome, string Message, double Seconds, double MemoryGrowthMb)
+/// <param name="CpuSeconds">CPU time of the worker thread (null when unknown or still running).</param>
+public sealed record FuzzResult(FuzzInput Input, FuzzOutcome Outcome, string Message, double Seconds, double MemoryGrowthMb, double? CpuSeconds)
 {
     /// <summary>True for the outcomes the parsers promise: accepted or a user error.</summary>
     public bool IsClean => Outcome is FuzzOutcome.Accepted or FuzzOutcome.UserError;

@@ -7,6 +7,7 @@ public sealed class FuzzTally
 {
     readonly Dictionary<(FuzzCategory Category, string Kind), int> counts = new();
     readonly Dictionary<FuzzCategory, double> slowest = new();
+    readonly Dictionary<FuzzCategory, double> busiest = new();
     readonly Dictionary<FuzzCategory, string> samples = new();
 
     /// <summary>Number of results added.</summary>
@@ -17,6 +18,9 @@ public sealed class FuzzTally
 
     /// <summary>The longest time of one input, in seconds.</summary>
     public double MaxSeconds { get; private set; }
+
+    /// <summary>The most CPU time of one input, in seconds.</summary>
+    public double MaxCpuSeconds { get; private set; }
 
     /// <summary>The largest memory growth of one input, in MiB.</summary>
     public double MaxMemoryMb { get; private set; }
@@ -30,6 +34,8 @@ public sealed class FuzzTally
         if (!r.IsClean) Failures++;
         MaxSeconds = Math.Max(MaxSeconds, r.Seconds);
         slowest[r.Input.Category] = Math.Max(slowest.GetValueOrDefault(r.Input.Category), r.Seconds);
+        busiest[r.Input.Category] = Math.Max(busiest.GetValueOrDefault(r.Input.Category), r.CpuSeconds ?? 0);
+        MaxCpuSeconds = Math.Max(MaxCpuSeconds, r.CpuSeconds ?? 0);
         if (r.Outcome == FuzzOutcome.UserError) samples.TryAdd(r.Input.Category, r.Message);
         MaxMemoryMb = Math.Max(MaxMemoryMb, r.MemoryGrowthMb);
     }
@@ -39,6 +45,9 @@ public sealed class FuzzTally
 
     /// <summary>The longest time of one input of a category, in seconds.</summary>
     public double MaxSecondsOf(FuzzCategory category) => slowest.GetValueOrDefault(category);
+
+    /// <summary>The most CPU time of one input of a category, in seconds.</summary>
+    public double MaxCpuSecondsOf(FuzzCategory category) => busiest.GetValueOrDefault(category);
 
     /// <summary>The first user error of a category (empty when there was none).</summary>
     public string SampleOf(FuzzCategory category) => samples.GetValueOrDefault(category, "");
