@@ -95,7 +95,7 @@ public static class OnnxImporter
     static void RejectUnsupported(GraphProto g, string source)
     {
         var bad = g.Node.Where(n => !(n.Domain is "" or "ai.onnx") || !IsSupported(n.OpType))
-            .GroupBy(n => string.IsNullOrEmpty(n.Domain) || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
+            .GroupBy(n => (string.IsNullOrEmpty(n.Domain) || n.Domain == "ai.onnx" ? "" : n.Domain + ".") + (n.OpType.Length > 0 ? n.OpType : "<empty op_type>"))
             .Select(grp => $"{grp.Key} (nodes: {string.Join(", ", grp.Select(n => string.IsNullOrEmpty(n.Name) ? "<unnamed>" : n.Name))})")
             .ToList();
         if (bad.Count > 0)
