@@ -18,6 +18,7 @@ public static class Inputs
     public static VnnProperty Property(string path, ComputationGraph graph)
     {
         if (!File.Exists(path)) throw new VerifyException($"property file not found: {path}");
-        return VnnlibReader.Load(path, (int)graph.InputSize, (int)graph.OutputSize);
+        var (inputs, outputs) = NetworkSizes.Of(graph);
+        return VnnlibReader.Load(path, inputs, outputs);
     }
 }

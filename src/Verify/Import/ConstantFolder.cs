@@ -18,17 +18,17 @@ public static class ConstantFolder
         ["Identity"] = (x, _) => new[] { x[0]! },
         ["Dropout"] = (x, _) => new[] { x[0]! },
         ["Cast"] = (x, a) => new[] { x[0]!.to_type(ScalarTypeOf(a.Int("to", 1))) },
-        ["Add"] = (x, _) => new[] { x[0]! + x[1]! },
-        ["Sub"] = (x, _) => new[] { x[0]! - x[1]! },
-        ["Mul"] = (x, _) => new[] { x[0]! * x[1]! },
-        ["Div"] = (x, _) => new[] { x[0]!.is_floating_point() ? x[0]! / x[1]! : torch.div(x[0]!, x[1]!, RoundingMode.trunc) },
+        ["Add"] = (x, _) => new[] { Broadcast(x) + x[1]! },
+        ["Sub"] = (x, _) => new[] { Broadcast(x) - x[1]! },
+        ["Mul"] = (x, _) => new[] { Broadcast(x) * x[1]! },
+        ["Div"] = (x, _) => new[] { Broadcast(x).is_floating_point() ? x[0]! / x[1]! : torch.div(x[0]!, x[1]!, RoundingMode.trunc) },
         ["Neg"] = (x, _) => new[] { -x[0]! },
         ["Sqrt"] = (x, _) => new[] { x[0]!.sqrt() },
         ["Reciprocal"] = (x, _) => new[] { x[0]!.reciprocal() },
         ["Relu"] = (x, _) => new[] { x[0]!.relu() },
         ["Sigmoid"] = (x, _) => new[] { x[0]!.sigmoid() },
         ["Tanh"] = (x, _) => new[] { x[0]!.tanh() },
-        ["MatMul"] = (x, _) => new[] { x[0]!.matmul(x[1]!) },
+        ["MatMul"] = (x, _) => new[] { MatMul(x[0]!, x[1]!) },
         ["Shape"] = (x, _) => new[] { torch.tensor(x[0]!.shape, dtype: ScalarType.Int64) },
         ["Transpose"] = (x, a) => new[] { x[0]!.permute(a.Ints("perm") ?? Enumerable.Range(0, (int)x[0]!.dim()).Reverse().Select(i => (long)i).ToArray()) },
         ["Flatten"] = (x, a) => new[] { FlattenAt(x[0]!, a.Int("axis", 1)) },
@@ -41,6 +41,9 @@ public static class ConstantFolder
         ["Slice"] = (x, _) => new[] { Slice(x) },
     };
 
+    /// <summary>The most elements a folded constant may have (allocated at import, so checked before).</summary>
+    public const long MaxFoldedElements = 1L << 26;
+
     /// <summary>True when a node of this type can be folded when all its inputs are constant.</summary>
     public static bool CanFold(string opType) => Folds.ContainsKey(opType);
 
@@ -52,30 +55,60 @@ public static class ConstantFolder
         {
             return Folds[node.OpType](inputs, a);
         }
-        catch (VerifyException) { throw; }
-        catch (Exception e)
+        catch (VerifyException e)
         {
-            throw a.Error($"cannot evaluate on its constant inputs: {e.Message}");
+            throw a.Error(e.Message);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            throw a.Error($"cannot evaluate on its constant inputs: {e.Message.Split('\n')[0]}", e);
         }
     }
 
     /// <summary>A 1-D integer tensor as longs.</summary>
     public static long[] Longs(Tensor t) => t.to_type(ScalarType.Int64).reshape(-1).data<long>().ToArray();
 
+    /// <summary>Checks that a folded result of this shape stays within <see cref="MaxFoldedElements"/>.</summary>
+    static void CheckFolded(long[] shape)
+    {
+        long n = OnnxShapes.Numel(shape);
+        if (n > MaxFoldedElements)
+            throw new VerifyException($"the constant result [{string.Join(",", shape)}] has {n} elements, more than the {MaxFoldedElements} supported");
+    }
+
+    /// <summary>The first operand, after checking that the broadcast of both operands stays within the limit.</summary>
+    static Tensor Broadcast(Tensor?[] x)
+    {
+        CheckFolded(Operators.Broadcasting.Shape(x[0]!.shape, x[1]!.shape));
+        return x[0]!;
+    }
+
+    static Tensor MatMul(Tensor a, Tensor b)
+    {
+        if (a.dim() >= 2 && b.dim() >= 2)
+        {
+            var batch = Operators.Broadcasting.Shape(a.shape[..^2], b.shape[..^2]);
+            CheckFolded(batch.Append(a.shape[^2]).Append(b.shape[^1]).ToArray());
+        }
+        return a.matmul(b);
+    }
+
     static Tensor FlattenAt(Tensor x, long axis) => x.reshape(OnnxShapes.Flatten(x.shape, axis));
 
     static Tensor Gather(Tensor data, Tensor indices, long axis)
     {
         int ax = OnnxShapes.Axis(axis, (int)data.dim());
+        var shape = data.shape.Take(ax).Concat(indices.shape).Concat(data.shape.Skip(ax + 1)).ToArray();
+        CheckFolded(shape);
         var idx = indices.to_type(ScalarType.Int64);
         idx = torch.where(idx < 0, idx + data.shape[ax], idx);
         var flat = data.index_select(ax, idx.reshape(-1));
-        var shape = data.shape.Take(ax).Concat(indices.shape).Concat(data.shape.Skip(ax + 1)).ToArray();
         return flat.reshape(shape);
     }
 
     static Tensor ConstantOfShape(long[] shape, OnnxAttributes a)
     {
+        CheckFolded(shape);
         var value = a.Tensor("value");
         var v = value is null ? torch.zeros(1, dtype: ScalarType.Float32) : OnnxTensors.ToTensor(value, CPU).reshape(-1);
         return v.expand(shape.Length == 0 ? new long[] { 1 } : shape).clone().reshape(shape);
@@ -108,7 +141,7 @@ public static class ConstantFolder
         if (a.Floats("value_floats") is { } fs) return torch.tensor(fs);
         if (a.Has("value_int")) return torch.tensor(a.Int("value_int", 0));
         if (a.Ints("value_ints") is { } ls) return torch.tensor(ls);
-        throw a.Error("Constant without a supported value attribute (value, value_float(s), value_int(s))");
+        throw new VerifyException("Constant without a supported value attribute (value, value_float(s), value_int(s))");
     }
 
     /// <summary>The TorchSharp dtype of an ONNX element type.</summary>

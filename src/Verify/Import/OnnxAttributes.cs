@@ -38,6 +38,10 @@ public sealed class OnnxAttributes
     public TensorProto? Tensor(string name) => byName.TryGetValue(name, out var a) ? a.T : null;
 
     /// <summary>A user error about this node.</summary>
-    public VerifyException Error(string message) =>
-        new($"node '{(string.IsNullOrEmpty(node.Name) ? (node.Output.Count > 0 ? node.Output[0] : "?") : node.Name)}' ({node.OpType}): {message}");
+    public VerifyException Error(string message) => new($"{Prefix}: {message}");
+
+    /// <summary>A user error about this node, caused by <paramref name="inner"/>.</summary>
+    public VerifyException Error(string message, Exception inner) => new($"{Prefix}: {message}", inner);
+
+    string Prefix => $"node '{(string.IsNullOrEmpty(node.Name) ? (node.Output.Count > 0 ? node.Output[0] : "?") : node.Name)}' ({node.OpType})";
 }

@@ -64,11 +64,18 @@ public static class OnnxConverters
         // transA: Gemm multiplies Aᵀ, so the value is transposed first.
         if (a.Int("transA", 0) != 0) x = n.Add(new Transpose(new long[] { 1, 0 }), x);
         var b = Float(n.Constant(1));
+        if (b.dim() != 2) throw n.Error($"Gemm weight must be 2-D, got [{string.Join(",", b.shape)}]");
         var w = a.Int("transB", 0) != 0 ? b : b.t();
         w = w * a.Float("alpha", 1.0);
         Tensor? bias = null;
         if (n.Has(2))
-            bias = (Float(n.Constant(2)) * a.Float("beta", 1.0)).broadcast_to(new[] { w.shape[0] }).contiguous();
+        {
+            // C broadcasts to [M, N]: a scalar, [N] or [1, N] (each row gets the same bias).
+            var c = Float(n.Constant(2));
+            if (!(c.numel() == 1 || (c.dim() is 1 or 2 && c.numel() == w.shape[0] && c.shape[^1] == w.shape[0])))
+                throw n.Error($"Gemm bias of shape [{string.Join(",", c.shape)}] does not broadcast to {w.shape[0]} outputs");
+            bias = (c.reshape(-1) * a.Float("beta", 1.0)).broadcast_to(new[] { w.shape[0] }).contiguous();
+        }
         return One(n.Add(new Linear(w.contiguous(), bias), x));
     }
 
@@ -130,18 +137,32 @@ public static class OnnxConverters
         var w = Float(n.Constant(1));
         if (w.dim() != 4 || x.Shape.Length != 4) throw n.Error("only 2-D convolutions (4-D input and weight) are supported");
         var a = n.Attributes;
-        var strides = a.Ints("strides") ?? new long[] { 1, 1 };
-        var dilations = a.Ints("dilations") ?? new long[] { 1, 1 };
+        var strides = Positive(n, "strides", a.Ints("strides") ?? new long[] { 1, 1 }, 2);
+        var dilations = Positive(n, "dilations", a.Ints("dilations") ?? new long[] { 1, 1 }, 2);
+        if (a.Ints("kernel_shape") is { } kernel && !kernel.SequenceEqual(w.shape[2..]))
+            throw n.Error($"kernel_shape [{string.Join(",", kernel)}] does not match the weight [{string.Join(",", w.shape)}]");
+        long group = a.Int("group", 1);
+        if (group < 1 || w.shape[0] % group != 0)
+            throw n.Error($"group {group} does not divide the {w.shape[0]} output channels");
         var pads = ConvPads(n, x.Shape, new[] { w.shape[2], w.shape[3] }, strides, dilations);
         var bias = n.Has(2) ? Float(n.Constant(2)) : null;
-        return One(n.Add(new Conv(w, bias, pads, strides, dilations, a.Int("group", 1)), x));
+        if (bias is not null && (bias.dim() != 1 || bias.shape[0] != w.shape[0]))
+            throw n.Error($"Conv bias of shape [{string.Join(",", bias.shape)}] does not match {w.shape[0]} output channels");
+        return One(n.Add(new Conv(w, bias, pads, strides, dilations, group), x));
     }
 
     static long[] ConvPads(OnnxNodeContext n, long[] inShape, long[] kernel, long[] strides, long[] dilations)
     {
         var autoPad = n.Attributes.String("auto_pad", "NOTSET");
-        if (autoPad is "NOTSET") return n.Attributes.Ints("pads") ?? new long[4];
+        if (autoPad is "NOTSET")
+        {
+            var explicitPads = n.Attributes.Ints("pads") ?? new long[4];
+            if (explicitPads.Length != 4 || explicitPads.Any(p => p < 0 || p > OnnxShapes.MaxValueElements))
+                throw n.Error($"pads [{string.Join(",", explicitPads)}] must be four non-negative sizes");
+            return explicitPads;
+        }
         if (autoPad is "VALID") return new long[4];
+        if (autoPad is not ("SAME_UPPER" or "SAME_LOWER")) throw n.Error($"auto_pad '{autoPad}' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER");
         var pads = new long[4];
         for (int d = 0; d < 2; d++)
         {
@@ -153,10 +174,20 @@ public static class OnnxConverters
         return pads;
     }
 
+    static long[] Positive(OnnxNodeContext n, string name, long[] values, int length)
+    {
+        if (values.Length != length || values.Any(v => v < 1 || v > OnnxShapes.MaxValueElements))
+            throw n.Error($"{name} [{string.Join(",", values)}] must be {length} positive sizes");
+        return values;
+    }
+
     static OnnxValue[] BatchNorm(OnnxNodeContext n)
     {
         var x = n.Variable(0);
         if (x.Shape.Length < 2) throw n.Error("BatchNormalization needs an input with a channel dimension");
+        for (int i = 1; i <= 4; i++)
+            if (n.Constant(i).dim() != 1 || n.Constant(i).shape[0] != x.Shape[1])
+                throw n.Error($"input {i} has shape [{string.Join(",", n.Constant(i).shape)}], expected [{x.Shape[1]}] (one value per channel)");
         return One(n.Add(new BatchNormalization(Float(n.Constant(1)), Float(n.Constant(2)), Float(n.Constant(3)),
             Float(n.Constant(4)), n.Attributes.Float("epsilon", 1e-5), x.Shape.Length), x));
     }
@@ -167,10 +198,13 @@ public static class OnnxConverters
         var a = n.Attributes;
         var kernel = a.Ints("kernel_shape") ?? throw n.Error("kernel_shape is required");
         if (kernel.Length != 2 || x.Shape.Length != 4) throw n.Error("only 2-D pooling is supported");
+        Positive(n, "kernel_shape", kernel, 2);
         if (a.Int("ceil_mode", 0) != 0) throw n.Error("ceil_mode=1 is not supported");
         if ((a.Ints("dilations") ?? new long[] { 1, 1 }).Any(d => d != 1)) throw n.Error("dilated pooling is not supported");
-        var strides = a.Ints("strides") ?? new long[] { 1, 1 };
+        var strides = Positive(n, "strides", a.Ints("strides") ?? new long[] { 1, 1 }, 2);
         var pads = ConvPads(n, x.Shape, kernel, strides, new long[] { 1, 1 });
+        if (pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1])
+            throw n.Error($"pads [{string.Join(",", pads)}] must be smaller than the window [{string.Join(",", kernel)}]");
         Operator op = max ? new MaxPool(kernel, strides, pads) : new AveragePool(kernel, strides, pads, a.Int("count_include_pad", 0) != 0);
         return One(n.Add(op, x));
     }
@@ -189,6 +223,8 @@ public static class OnnxConverters
     {
         var x = n.Variable(0);
         var perm = n.Attributes.Ints("perm") ?? Enumerable.Range(0, x.Shape.Length).Reverse().Select(i => (long)i).ToArray();
+        if (!perm.Order().SequenceEqual(Enumerable.Range(0, x.Shape.Length).Select(i => (long)i)))
+            throw n.Error($"perm [{string.Join(",", perm)}] is not a permutation of the {x.Shape.Length} axes");
         return One(n.Add(new Transpose(perm), x));
     }
 
@@ -208,9 +244,11 @@ public static class OnnxConverters
         var x = n.Variable(0);
         var pads = n.Has(1) ? ConstantFolder.Longs(n.Constant(1)) : n.Attributes.Ints("pads") ?? throw n.Error("no pads");
         if (n.Has(3)) throw n.Error("Pad with explicit axes is not supported");
+        if (n.Has(2) && n.Constant(2).numel() != 1) throw n.Error("the constant_value input must hold one value");
         double value = n.Has(2) ? Float(n.Constant(2)).reshape(-1)[0].to_type(ScalarType.Float64).item<double>() : n.Attributes.Float("value", 0);
         if (pads.Length != 2 * x.Shape.Length) throw n.Error($"pads has {pads.Length} entries for a rank-{x.Shape.Length} input");
         if (pads.Any(p => p < 0)) throw n.Error("negative pads (cropping) are not supported");
+        if (pads.Any(p => p > OnnxShapes.MaxValueElements)) throw n.Error($"pads [{string.Join(",", pads)}] are too large");
         return One(n.Add(new Pad(pads, value), x));
     }
 }

@@ -25,7 +25,12 @@ public static class OnnxImporter
         var g = model.Graph ?? throw new VerifyException($"{source}: the model has no graph");
         RejectUnsupported(g, source);
         var values = new Dictionary<string, OnnxValue>();
-        foreach (var init in g.Initializer) values[init.Name] = new ConstantValue(OnnxTensors.ToTensor(init, CPU));
+        OnnxArity.Check(g, source);
+        foreach (var init in g.Initializer)
+        {
+            if (values.ContainsKey(init.Name)) throw new VerifyException($"{source}: the initializer '{init.Name}' is defined twice");
+            values[init.Name] = new ConstantValue(OnnxTensors.ToTensor(init, CPU));
+        }
         var inputs = g.Input.Where(i => !values.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
             throw new VerifyException($"{source}: expected exactly one network input, found {inputs.Count}" +
@@ -35,9 +40,10 @@ public static class OnnxImporter
         var input = inputs[0];
         var inputShape = InputShape(input, source);
         var nodes = new List<Node> { new(0, input.Name, new InputOp(inputShape), Array.Empty<int>(), inputShape) };
+        var names = new HashSet<string> { input.Name };
         values[input.Name] = new NodeValue(0, inputShape);
 
-        foreach (var node in TopologicalOrder(g, values.Keys, source))
+        foreach (var node in OnnxGraphOrder.Sort(g, values.Keys.ToHashSet(), source))
         {
             var ins = node.Input.Select(name => string.IsNullOrEmpty(name) ? null
                 : values.TryGetValue(name, out var v) ? v : throw new VerifyException($"{source}: node '{node.Name}' uses undefined value '{name}'")).ToArray();
@@ -48,7 +54,7 @@ public static class OnnxImporter
             else if (node.OpType == "Shape" && ins[0] is NodeValue shaped)
                 outs = new OnnxValue[] { new ConstantValue(torch.tensor(shaped.Shape, dtype: ScalarType.Int64)) };
             else if (OnnxConverters.Registry.TryGetValue(node.OpType, out var convert))
-                outs = convert(new OnnxNodeContext(node, ins, nodes));
+                outs = Convert(convert, new OnnxNodeContext(node, ins, nodes, names));
             else
                 throw new VerifyException($"{source}: node '{node.Name}' ({node.OpType}) is supported only on constant inputs");
             for (int k = 0; k < Math.Min(outs.Length, node.Output.Count); k++)
@@ -63,10 +69,33 @@ public static class OnnxImporter
         return Prune(nodes, outNode.Node, input.Name, outName);
     }
 
+    /// <summary>
+    /// Runs a converter; an exception other than a user error (a tensor library error on constants of shapes the
+    /// converter did not check) still becomes a user error naming the node, with the cause kept as inner exception.
+    /// </summary>
+    static OnnxValue[] Convert(OnnxConverters.Converter convert, OnnxNodeContext context)
+    {
+        try
+        {
+            return convert(context);
+        }
+        catch (VerifyException e)
+        {
+            // Shape rules throw without saying which node they were checking.
+            var prefix = context.Error("").Message;
+            if (e.Message.StartsWith(prefix, StringComparison.Ordinal)) throw;
+            throw context.Error(e.Message);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or InsufficientExecutionStackException))
+        {
+            throw context.Attributes.Error($"cannot import: {e.Message.Split('\n')[0]}", e);
+        }
+    }
+
     static void RejectUnsupported(GraphProto g, string source)
     {
         var bad = g.Node.Where(n => !(n.Domain is "" or "ai.onnx") || !IsSupported(n.OpType))
-            .GroupBy(n => string.IsNullOrEmpty(n.Domain) || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
+            .GroupBy(n => (string.IsNullOrEmpty(n.Domain) || n.Domain == "ai.onnx" ? "" : n.Domain + ".") + (n.OpType.Length > 0 ? n.OpType : "<empty op_type>"))
             .Select(grp => $"{grp.Key} (nodes: {string.Join(", ", grp.Select(n => string.IsNullOrEmpty(n.Name) ? "<unnamed>" : n.Name))})")
             .ToList();
         if (bad.Count > 0)
@@ -80,25 +109,16 @@ public static class OnnxImporter
             throw new VerifyException($"{source}: input '{input.Name}' has element type {t.ElemType}; only float and double inputs are supported");
         if (t.Shape is null) throw new VerifyException($"{source}: input '{input.Name}' has no shape");
         // Symbolic or unknown dimensions (the batch) count as 1: a sample keeps its ONNX rank.
-        return t.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && d.DimValue > 0 ? d.DimValue : 1L).ToArray();
-    }
-
-    static IEnumerable<NodeProto> TopologicalOrder(GraphProto g, IEnumerable<string> known, string source)
-    {
-        var available = new HashSet<string>(known) { "" };
-        var pending = g.Node.ToList();
-        while (pending.Count > 0)
+        var shape = t.Shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && d.DimValue > 0 ? d.DimValue : 1L).ToArray();
+        try
         {
-            var ready = pending.Where(n => n.Input.All(available.Contains)).ToList();
-            if (ready.Count == 0)
-                throw new VerifyException($"{source}: the graph has a cycle or uses undefined values (first stuck node: '{pending[0].Name}', inputs {string.Join(", ", pending[0].Input)})");
-            foreach (var n in ready)
-            {
-                yield return n;
-                foreach (var o in n.Output) available.Add(o);
-            }
-            pending = pending.Except(ready).ToList();
+            OnnxShapes.CheckValueShape(shape);
         }
+        catch (VerifyException e)
+        {
+            throw new VerifyException($"{source}: input '{input.Name}': {e.Message}");
+        }
+        return shape;
     }
 
     static ComputationGraph Prune(List<Node> nodes, int output, string inputName, string outputName)

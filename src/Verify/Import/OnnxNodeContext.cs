@@ -9,9 +9,11 @@ namespace Verify.Import;
 public sealed class OnnxNodeContext
 {
     readonly List<Node> nodes;
+    readonly HashSet<string> names;
 
-    internal OnnxNodeContext(NodeProto node, OnnxValue?[] inputs, List<Node> nodes)
+    internal OnnxNodeContext(NodeProto node, OnnxValue?[] inputs, List<Node> nodes, HashSet<string> names)
     {
+        this.names = names;
         Node = node;
         Inputs = inputs;
         Attributes = new OnnxAttributes(node);
@@ -51,14 +53,16 @@ public sealed class OnnxNodeContext
         try
         {
             shape = op.InferShape(inputs.Select(v => v.Shape).ToArray());
+            OnnxShapes.CheckValueShape(shape);
         }
         catch (VerifyException e)
         {
             throw Error(e.Message);
         }
         var index = nodes.Count;
-        var suffix = nodes.Any(n => n.Name == Name) ? $"#{index}" : "";
-        nodes.Add(new Node(index, Name + suffix, op, inputs.Select(v => v.Node).ToArray(), shape));
+        var name = names.Add(Name) ? Name : $"{Name}#{index}";
+        names.Add(name);
+        nodes.Add(new Node(index, name, op, inputs.Select(v => v.Node).ToArray(), shape));
         return new NodeValue(index, shape);
     }
 

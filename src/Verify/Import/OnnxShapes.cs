@@ -3,6 +3,40 @@ namespace Verify.Import;
 /// <summary>ONNX shape rules (Reshape, Squeeze, Unsqueeze, axes) on plain shape arrays.</summary>
 public static class OnnxShapes
 {
+    /// <summary>The most elements one value of the network (one sample) may have.</summary>
+    public const long MaxValueElements = int.MaxValue;
+
+    /// <summary>The highest rank a value of the network may have.</summary>
+    public const int MaxRank = 32;
+
+    /// <summary>The number of elements of a shape; a user error for a negative dimension or a product past int64.</summary>
+    public static long Numel(IReadOnlyList<long> shape)
+    {
+        long n = 1;
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new VerifyException($"shape [{string.Join(",", shape)}] has a negative dimension");
+            try
+            {
+                n = checked(n * d);
+            }
+            catch (OverflowException)
+            {
+                throw new VerifyException($"shape [{string.Join(",", shape)}] has more elements than int64 can count");
+            }
+        }
+        return n;
+    }
+
+    /// <summary>Checks the per-sample shape of a network value: rank at most <see cref="MaxRank"/>, at most <see cref="MaxValueElements"/> elements.</summary>
+    public static void CheckValueShape(long[] shape)
+    {
+        if (shape.Length > MaxRank) throw new VerifyException($"rank {shape.Length} is more than the {MaxRank} supported");
+        long n = Numel(shape);
+        if (n > MaxValueElements)
+            throw new VerifyException($"shape [{string.Join(",", shape)}] has {n} elements, more than the {MaxValueElements} supported");
+    }
+
     /// <summary>A possibly negative axis normalised for a tensor of the given rank.</summary>
     public static int Axis(long axis, int rank)
     {
@@ -15,7 +49,7 @@ public static class OnnxShapes
     public static long[] ReshapeTarget(long[] input, long[] target, bool allowZero)
     {
         var shape = (long[])target.Clone();
-        long total = input.Aggregate(1L, (p, d) => p * d);
+        long total = Numel(input);
         int infer = -1;
         for (int i = 0; i < shape.Length; i++)
         {
@@ -31,7 +65,7 @@ public static class OnnxShapes
             }
             else if (shape[i] < 0) throw new VerifyException($"Reshape: invalid dimension {shape[i]}");
         }
-        long known = shape.Where((d, i) => i != infer).Aggregate(1L, (p, d) => p * d);
+        long known = Numel(shape.Where((d, i) => i != infer).ToArray());
         if (infer >= 0)
         {
             if (known == 0 || total % known != 0)
@@ -58,6 +92,7 @@ public static class OnnxShapes
     {
         int rank = input.Length + axes.Length;
         var insert = axes.Select(a => Axis(a, rank)).ToHashSet();
+        if (insert.Count != axes.Length) throw new VerifyException($"Unsqueeze: axes [{string.Join(",", axes)}] repeat an axis");
         var result = new long[rank];
         int k = 0;
         for (int i = 0; i < rank; i++) result[i] = insert.Contains(i) ? 1 : input[k++];
@@ -69,6 +104,6 @@ public static class OnnxShapes
     {
         long ax = axis < 0 ? axis + input.Length : axis;
         if (ax < 0 || ax > input.Length) throw new VerifyException($"Flatten: axis {axis} is out of range for rank {input.Length}");
-        return new[] { input.Take((int)ax).Aggregate(1L, (p, d) => p * d), input.Skip((int)ax).Aggregate(1L, (p, d) => p * d) };
+        return new[] { Numel(input.Take((int)ax).ToArray()), Numel(input.Skip((int)ax).ToArray()) };
     }
 }

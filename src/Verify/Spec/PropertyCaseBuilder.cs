@@ -10,12 +10,17 @@ namespace Verify.Spec;
 /// </summary>
 internal sealed class PropertyCaseBuilder(string source, int inputSize)
 {
+    /// <summary>The most input bounds (boxes times inputs) a property may hold.</summary>
+    public const long MaxBoxValues = 1L << 24;
+
     /// <summary>The cases of the property "shared ∧ (disjunct_1 ∨ disjunct_2 ∨ ...)".</summary>
     public List<PropertyCase> Build(List<VnnLiteral> shared, List<List<VnnLiteral>> disjuncts)
     {
         var sharedBox = new BoxBuilder(inputSize);
         var sharedRows = new List<OutputAtomLiteral>();
         Split(shared, sharedBox, sharedRows);
+        if ((long)disjuncts.Count * sharedRows.Count > VnnlibFormula.MaxLiterals)
+            throw new VerifyException($"{source}: the property has {disjuncts.Count} disjuncts that share {sharedRows.Count} output comparisons, more than the {VnnlibFormula.MaxLiterals} comparisons supported");
 
         // Disjuncts whose input literals are the same objects share a box: group them without building boxes.
         var groups = new List<Group>();
@@ -37,6 +42,8 @@ internal sealed class PropertyCaseBuilder(string source, int inputSize)
         }
 
         // Build and check each box, then merge groups whose boxes are equal.
+        if ((long)groups.Count * inputSize > MaxBoxValues)
+            throw new VerifyException($"{source}: the property has {groups.Count} input boxes of {inputSize} inputs, more than the {MaxBoxValues} bounds supported");
         var cases = new List<(InputBox Box, List<OutputConjunction> Outputs)>();
         var byBox = new Dictionary<InputBox, int>(BoxValueComparer.Instance);
         for (int g = 0; g < groups.Count; g++)

@@ -7,9 +7,12 @@ namespace Verify.Spec;
 /// </summary>
 public static class SExpressionReader
 {
+    /// <summary>The deepest nesting of lists accepted (the formula code that reads the lists is recursive).</summary>
+    public const int MaxDepth = 1000;
+
     /// <summary>
     /// The top-level expressions of <paramref name="text"/>, in order. Throws a <see cref="VerifyException"/>
-    /// "source:line:column: ..." on an unbalanced parenthesis.
+    /// "source:line:column: ..." on an unbalanced parenthesis or lists nested deeper than <see cref="MaxDepth"/>.
     /// </summary>
     /// <param name="text">The text to read.</param>
     /// <param name="source">The file name used in positions and messages.</param>
@@ -36,6 +39,8 @@ public static class SExpressionReader
                     while (i < text.Length && text[i] != '\n' && text[i] != '\r') i++;
                     break;
                 case '(':
+                    if (open.Count == MaxDepth)
+                        throw new VerifyException($"{source}:{line}:{column}: this list is nested more than {MaxDepth} deep");
                     open.Push(new OpenList(line, column));
                     i++; column++;
                     break;

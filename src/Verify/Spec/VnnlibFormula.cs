@@ -15,6 +15,14 @@ internal sealed class VnnlibFormula(int outputSize, Action<SAtom, VnnVariable> r
     /// <summary>The most conjunctions a normal form may have.</summary>
     public const int MaxDisjuncts = 100_000;
 
+    /// <summary>The most literals (summed over its conjunctions) a normal form may hold.</summary>
+    public const long MaxLiterals = 10_000_000;
+
+    /// <summary>The most output coefficients (comparisons over outputs times outputs) a property may hold.</summary>
+    public const long MaxRowEntries = 1L << 25;
+
+    long rowEntries;
+
     /// <summary>The normal form of a formula; each call returns fresh lists that the caller owns.</summary>
     public Dnf ToDnf(SExpression formula) => Formula(formula, negated: false);
 
@@ -28,6 +36,9 @@ internal sealed class VnnlibFormula(int outputSize, Action<SAtom, VnnVariable> r
         }
         long n = (long)a.Count * b.Count;
         CheckSize(n, at);
+        long literals = b.Count * a.Sum(x => (long)x.Count) + a.Count * b.Sum(y => (long)y.Count);
+        if (literals > MaxLiterals)
+            throw at.Error($"the property expands to {n} disjuncts holding {literals} comparisons in disjunctive normal form, more than the {MaxLiterals} supported");
         var result = new Dnf((int)n);
         foreach (var x in a)
             foreach (var y in b)
@@ -139,6 +150,9 @@ internal sealed class VnnlibFormula(int outputSize, Action<SAtom, VnnVariable> r
             if (!double.IsFinite(bound)) throw at.Error("the bound of this comparison is not a finite number");
             return new InputBoundLiteral(v.Index, a > 0, bound, at);
         }
+        rowEntries += outputSize;
+        if (rowEntries > MaxRowEntries)
+            throw at.Error($"the property compares outputs more often than supported: each comparison holds {outputSize} coefficients, {MaxRowEntries} in all at most");
         var row = new double[outputSize];
         foreach (var (v, c) in terms) row[v.Index] = c;
         return new OutputAtomLiteral(row, Normalize(0.0 - e.Constant), at);
