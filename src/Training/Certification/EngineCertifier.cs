@@ -23,18 +23,9 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
     public CertifyCounts Run(Tensor images, Tensor labels)
     {
         using var scope = torch.NewDisposeScope();
-        long n = labels.shape[0];
-        var x = images.to(dtype, device).reshape(ComputationGraph.Batched(n, graph.InputShape));
-        var y = labels.to(device);
-        Tensor logits;
-        using (torch.no_grad()) logits = Logits(x);
-        var correct = logits.argmax(1).eq(y);
-        var x32 = x.to(ScalarType.Float32);
-        var robust = PgdAttack.Robust(v => attackGraph.Forward(v).reshape(v.shape[0], -1), x32, y, options.Eps, options.PgdSteps,
-            options.PgdRestarts, gen).logical_and(correct);
-        var certified = Certify(x, y, correct, robust);
+        var (_, correct, robust, certified) = Answers(images, labels);
         long inconsistent = certified.logical_and(robust.logical_not()).sum().item<long>();
-        return new CertifyCounts(n, correct.sum().item<long>(), robust.sum().item<long>(), certified.sum().item<long>(), inconsistent);
+        return new CertifyCounts(labels.shape[0], correct.sum().item<long>(), robust.sum().item<long>(), certified.sum().item<long>(), inconsistent);
     }
 
     /// <summary>
@@ -45,6 +36,14 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
     {
         using var scope = torch.NewDisposeScope();
         gen.manual_seed(11 + firstIndex);
+        var (y, correct, robust, certified) = Answers(images, labels);
+        static bool[] Flags(Tensor t) => t.cpu().data<bool>().ToArray();
+        return new CertifiedImages(firstIndex, y.cpu().to(ScalarType.Int64).data<long>().ToArray(), Flags(correct), Flags(robust), Flags(certified));
+    }
+
+    /// <summary>Labels, clean correctness, PGD robustness and certification ([n] each) of images [n, ...] with labels [n].</summary>
+    (Tensor Labels, Tensor Correct, Tensor Robust, Tensor Certified) Answers(Tensor images, Tensor labels)
+    {
         long n = labels.shape[0];
         var x = images.to(dtype, device).reshape(ComputationGraph.Batched(n, graph.InputShape));
         var y = labels.to(device);
@@ -53,9 +52,7 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
         var correct = logits.argmax(1).eq(y);
         var robust = PgdAttack.Robust(v => attackGraph.Forward(v).reshape(v.shape[0], -1), x.to(ScalarType.Float32), y, options.Eps,
             options.PgdSteps, options.PgdRestarts, gen).logical_and(correct);
-        var certified = Certify(x, y, correct, robust);
-        static bool[] Flags(Tensor t) => t.cpu().data<bool>().ToArray();
-        return new CertifiedImages(firstIndex, y.cpu().to(ScalarType.Int64).data<long>().ToArray(), Flags(correct), Flags(robust), Flags(certified));
+        return (y, correct, robust, Certify(x, y, correct, robust));
     }
 
     /// <summary>
