@@ -30,9 +30,10 @@ public static class ReluSplitBab
     {
         using var outer = torch.NewDisposeScope();
         var device = spec.Lower.device;
-        var relus = graph.Nodes.Where(n => n.Op is Relu && graph.AncestorsOf(graph.OutputIndex)[n.Index]).ToArray();
-        if (graph.Nodes.Any(n => n.Op.NeedsInputBounds && n.Op is not Relu))
-            return new BabResult(BabStatus.Unknown, null, 0, 0, "ReLU splitting supports networks whose only nonlinearity is ReLU");
+        var relus = graph.Nodes.Where(n => IsSplittable(n.Op) && graph.AncestorsOf(graph.OutputIndex)[n.Index]).ToArray();
+        if (graph.Nodes.FirstOrDefault(n => n.Op.NeedsInputBounds && !IsSplittable(n.Op)) is { } other)
+            return new BabResult(BabStatus.Unknown, null, 0, 0,
+                $"neuron splitting supports two-piece linear activations only (node {other.Name} is {other.Op.OpType})");
         var offsets = new long[relus.Length + 1];
         for (int k = 0; k < relus.Length; k++) offsets[k + 1] = offsets[k] + relus[k].Numel;
         long total = offsets[^1];
@@ -190,6 +191,9 @@ public static class ReluSplitBab
         return new BabResult(BabStatus.Proved, null, domains, steps, null);
     }
 
+    /// <summary>Whether an operator's neurons can be split at 0 (a two-piece linear activation).</summary>
+    static bool IsSplittable(Operator op) => op is ActivationOperator { PiecewiseLinear: not null };
+
     /// <summary>A ReLU input's bounds with its split signs applied (+1: lower clamped to 0, −1: upper clamped to 0).</summary>
     static IntervalBounds Clamped(IntervalBounds ib, Tensor signs) =>
         new(torch.where(signs > 0, ib.Lower.clamp_min(0), ib.Lower), torch.where(signs < 0, ib.Upper.clamp_max(0), ib.Upper));
@@ -232,7 +236,8 @@ public static class ReluSplitBab
             var l = ib.Lower.index_select(0, keep).flatten(1);
             var u = ib.Upper.index_select(0, keep).flatten(1);
             var unstable = (l < 0).logical_and(u > 0);
-            var intercept = InterceptScore.Intercept(l, u);
+            // The chord's intercept shrinks by (1 − negative slope) for a leaky hinge.
+            var intercept = InterceptScore.Intercept(l, u) * (1 - ((ActivationOperator)r.Op).PiecewiseLinear!.NegativeSlope);
             Tensor coefficient = capture.TryGetValue(r.Index, out var a)
                 ? (a.index_select(0, keep).flatten(2).clamp_max(0).abs() * m).sum(1)
                 : torch.zeros_like(l);

@@ -4,24 +4,11 @@ using static TorchSharp.torch;
 
 namespace Verify.Lipschitz;
 
-/// <summary>The elementwise activation that follows a dense layer.</summary>
-public enum DenseActivation
-{
-    /// <summary>No activation (the last layer).</summary>
-    None,
-    /// <summary>max(0, z).</summary>
-    Relu,
-    /// <summary>The logistic sigmoid.</summary>
-    Sigmoid,
-    /// <summary>tanh(z).</summary>
-    Tanh,
-}
-
 /// <summary>One dense affine layer z = W·x + b followed by an activation.</summary>
 /// <param name="Weight">W shaped [out, in].</param>
 /// <param name="Bias">b of length out.</param>
-/// <param name="Activation">The activation applied to z (None for the last layer).</param>
-public sealed record DenseLayer(double[,] Weight, double[] Bias, DenseActivation Activation)
+/// <param name="Activation">The activation applied to z (null for the last layer).</param>
+public sealed record DenseLayer(double[,] Weight, double[] Bias, ActivationOperator? Activation)
 {
     /// <summary>Number of outputs.</summary>
     public int Outputs => Weight.GetLength(0);
@@ -44,7 +31,7 @@ public sealed class DenseNetwork
         for (int k = 1; k < layers.Count; k++)
             if (layers[k].Inputs != layers[k - 1].Outputs)
                 throw new ArgumentException($"layer {k} takes {layers[k].Inputs} inputs but layer {k - 1} gives {layers[k - 1].Outputs}");
-        if (layers[^1].Activation != DenseActivation.None) throw new ArgumentException("the last layer must have no activation");
+        if (layers[^1].Activation is not null) throw new ArgumentException("the last layer must have no activation");
         Layers = layers;
     }
 
@@ -72,26 +59,31 @@ public sealed class DenseNetwork
             {
                 double s = layer.Bias[i];
                 for (int j = 0; j < v.Length; j++) s += layer.Weight[i, j] * v[j];
-                z[i] = Activate(layer.Activation, s);
+                z[i] = s;
             }
-            v = z;
+            v = Activate(layer.Activation, z);
         }
         return v;
     }
 
-    /// <summary>Applies an activation to one value.</summary>
-    public static double Activate(DenseActivation a, double z) => a switch
+    /// <summary>Applies a layer's activation (none: the identity) to a vector, in double precision.</summary>
+    public static double[] Activate(ActivationOperator? activation, double[] z) =>
+        activation is null ? z : Elementwise(activation.Apply, z);
+
+    /// <summary>A layer's activation derivative (none: 1) at a vector of pre-activations, in double precision.</summary>
+    public static double[] Derivative(ActivationOperator? activation, double[] z) =>
+        activation is null ? Enumerable.Repeat(1.0, z.Length).ToArray() : Elementwise(activation.Derivative, z);
+
+    static double[] Elementwise(Func<Tensor, Tensor> f, double[] z)
     {
-        DenseActivation.Relu => Math.Max(0, z),
-        DenseActivation.Sigmoid => 1 / (1 + Math.Exp(-z)),
-        DenseActivation.Tanh => Math.Tanh(z),
-        _ => z,
-    };
+        using var scope = NewDisposeScope();
+        return f(tensor(z, dtype: ScalarType.Float64, device: CPU)).data<double>().ToArray();
+    }
 
     /// <summary>Builds the network from bias-free weight matrices with ReLU between them (the LipSDP convention).</summary>
     public static DenseNetwork FromWeights(IReadOnlyList<double[,]> weights) =>
         new(weights.Select((w, k) => new DenseLayer(w, new double[w.GetLength(0)],
-            k == weights.Count - 1 ? DenseActivation.None : DenseActivation.Relu)).ToList());
+            k == weights.Count - 1 ? null : new Relu())).ToList());
 
     /// <summary>
     /// Densifies a chain-shaped graph. Throws <see cref="VerifyException"/> naming the node when the graph branches or
@@ -107,25 +99,18 @@ public sealed class DenseNetwork
             var node = graph.Nodes[i];
             if (node.Inputs.Length != 1 || node.Inputs[0] != i - 1)
                 throw new VerifyException($"node '{node.Name}' ({node.Op.OpType}): only chain-shaped networks can be densified");
-            var activation = node.Op switch
-            {
-                Relu => DenseActivation.Relu,
-                Sigmoid => DenseActivation.Sigmoid,
-                Tanh => DenseActivation.Tanh,
-                _ => (DenseActivation?)null,
-            };
-            if (activation is null)
+            if (node.Op is not ActivationOperator activation)
             {
                 if (!IsAffine(node.Op))
                     throw new VerifyException($"node '{node.Name}' ({node.Op.OpType}) is not supported by dense (matrix) methods");
                 segment.Add(node);
                 continue;
             }
-            layers.Add(Densify(graph, segment, segmentInput, activation.Value));
+            layers.Add(Densify(graph, segment, segmentInput, activation));
             segment.Clear();
             segmentInput = node.Numel;
         }
-        layers.Add(Densify(graph, segment, segmentInput, DenseActivation.None));
+        layers.Add(Densify(graph, segment, segmentInput, null));
         return new DenseNetwork(layers);
     }
 
@@ -133,7 +118,7 @@ public sealed class DenseNetwork
         or Reshape or Transpose or Pad or AveragePool or ElementwiseAffine;
 
     /// <summary>Probes an affine segment with the origin and the unit vectors: b = f(0), column j = f(e_j) − b.</summary>
-    static DenseLayer Densify(ComputationGraph graph, List<Node> segment, long inputs, DenseActivation activation)
+    static DenseLayer Densify(ComputationGraph graph, List<Node> segment, long inputs, ActivationOperator? activation)
     {
         var inputShape = segment.Count == 0 ? new[] { inputs } : graph.Nodes[segment[0].Inputs[0]].Shape;
         long outputs = segment.Count == 0 ? inputs : segment[^1].Numel;

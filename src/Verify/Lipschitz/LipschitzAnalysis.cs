@@ -21,8 +21,9 @@ public static class LipschitzAnalysis
         if (options.Output is { } o && (o < 0 || o >= net.Dense.OutputSize))
             throw new VerifyException($"output {o} does not exist (the network has {net.Dense.OutputSize} outputs)");
         bool needsRelu = options.Methods.Any(m => m is LipschitzMethod.Mip or LipschitzMethod.Bab);
-        if (needsRelu && !net.IsPiecewiseLinear)
-            throw new VerifyException("the MILP and branch-and-bound need a ReLU network (this one has sigmoid or tanh)");
+        if (needsRelu && !net.HasZeroOneSlopes)
+            throw new VerifyException("the MILP and branch-and-bound need a ReLU network (this one has activations of another shape: "
+                + string.Join(", ", Enumerable.Range(0, net.HiddenLayers).Select(net.ActivationOf).Where(a => a.PiecewiseLinear is not { NegativeSlope: 0 }).Select(a => a.OpType).Distinct()) + ")");
         using var scope = NewDisposeScope();
         var outputs = options.Output is { } single ? new[] { single } : Enumerable.Range(0, net.Dense.OutputSize).ToArray();
 
@@ -35,7 +36,7 @@ public static class LipschitzAnalysis
         var forward = options.ForwardOptimization is { } optimization
             ? ForwardBounds.Optimized(net, lower, upper, optimization, DateTime.UtcNow.AddSeconds(options.TimeoutSeconds))
             : ForwardBounds.Compute(net, lower, upper);
-        var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => SlopeBounds.Of(net.ActivationOf(k), forward[k])).ToArray();
+        var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => net.ActivationOf(k).SlopeRange(forward[k])).ToArray();
         double forwardSeconds = clock.Elapsed.TotalSeconds;
         int unstable = slopes.Sum(s => (int)(s.Lower < s.Upper).sum().item<long>());
 

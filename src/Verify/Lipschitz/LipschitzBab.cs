@@ -28,7 +28,7 @@ public static class LipschitzBab
     public static LipschitzBabResult[] Run(LipschitzNetwork net, double[] lower, double[] upper, int[] outputs, double[] incumbents,
         LipschitzBabOptions options, bool overallOnly = false, BabRoot? root = null)
     {
-        if (!net.IsPiecewiseLinear) throw new VerifyException("branch-and-bound applies to ReLU networks only");
+        if (!net.HasZeroOneSlopes) throw new VerifyException("branch-and-bound applies to ReLU networks only");
         var clock = Stopwatch.StartNew();
         using var lp = new PatternLp(net, lower, upper);
         int hidden = net.HiddenLayers, count = outputs.Length;
@@ -106,7 +106,7 @@ public static class LipschitzBab
         using var scope = NewDisposeScope();
         var splits = SplitTensors(pending.Select(p => p.Splits).ToList(), widths);
         var forward = ForwardBounds.Compute(net, lower, upper, splits, root: root);
-        var slopes = Enumerable.Range(0, widths.Length).Select(k => SlopeBounds.Of(DenseActivation.Relu, forward[k])).ToArray();
+        var slopes = Enumerable.Range(0, widths.Length).Select(k => net.ActivationOf(k).SlopeRange(forward[k])).ToArray();
         var jac = JacobianBounds.ComputePerDomain(net, slopes, pending.Select(p => (long)outputs[p.Output]).ToArray(), JacobianMethod.Crown);
         return Domains(forward, jac, pending, widths);
     }

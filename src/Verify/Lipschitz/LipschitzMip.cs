@@ -28,7 +28,7 @@ public static class LipschitzMip
     public static LipschitzMipResult Solve(LipschitzNetwork net, double[] lower, double[] upper, (double[] L, double[] U)[] forward,
         (double[] L, double[] U)[] hidden, (double[] L, double[] U) inputGradient, int output, double timeLimitSeconds)
     {
-        if (!net.IsPiecewiseLinear) throw new VerifyException("the MILP applies to ReLU networks only");
+        if (!net.HasZeroOneSlopes) throw new VerifyException("the MILP applies to ReLU networks only");
         var layers = net.Dense.Layers;
         int h = net.HiddenLayers;
         using var model = new LinearModel("SCIP");

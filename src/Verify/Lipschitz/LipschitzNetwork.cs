@@ -40,10 +40,16 @@ public sealed class LipschitzNetwork
     public int HiddenLayers => Dense.Layers.Count - 1;
 
     /// <summary>Activation of hidden layer k.</summary>
-    public DenseActivation ActivationOf(int k) => Dense.Layers[k].Activation;
+    public ActivationOperator ActivationOf(int k) => Dense.Layers[k].Activation!;
 
-    /// <summary>True when every hidden activation is a ReLU (MILP and branch-and-bound apply).</summary>
-    public bool IsPiecewiseLinear => Dense.Layers.Take(HiddenLayers).All(l => l.Activation == DenseActivation.Relu);
+    /// <summary>True when every hidden activation is two-piece linear (<see cref="ActivationOperator.PiecewiseLinear"/>).</summary>
+    public bool IsPiecewiseLinear => Dense.Layers.Take(HiddenLayers).All(l => l.Activation!.PiecewiseLinear is not null);
+
+    /// <summary>
+    /// True when every hidden activation is a hinge that is 0 below 0 (a ReLU's shape): the LipMIP MILP, the pattern LPs
+    /// and the Lipschitz branch-and-bound encode derivatives in {0, 1}.
+    /// </summary>
+    public bool HasZeroOneSlopes => Dense.Layers.Take(HiddenLayers).All(l => l.Activation!.PiecewiseLinear is { NegativeSlope: 0 });
 
     /// <summary>Prepares a chain-shaped graph; throws <see cref="VerifyException"/> for unsupported graphs.</summary>
     public static LipschitzNetwork FromGraph(ComputationGraph graph)
@@ -52,7 +58,7 @@ public sealed class LipschitzNetwork
         var g = graph.To(CPU, ScalarType.Float64);
         var pre = new List<int>();
         for (int i = 1; i <= g.OutputIndex; i++)
-            if (g.Nodes[i].Op is Relu or Sigmoid or Tanh) pre.Add(g.Nodes[i].Inputs[0]);
+            if (g.Nodes[i].Op is ActivationOperator) pre.Add(g.Nodes[i].Inputs[0]);
         if (pre.Count != dense.Layers.Count - 1)
             throw new VerifyException("the network's activations do not match its dense layers");
         return new LipschitzNetwork(g, dense, pre.ToArray());
@@ -71,14 +77,7 @@ public sealed class LipschitzNetwork
             var w = ToTensor(layer.Weight);
             var b = tensor(layer.Bias, dtype: ScalarType.Float64, device: CPU);
             nodes.Add(new Node(nodes.Count, $"fc{k}", new Linear(w, b), new[] { nodes.Count - 1 }, new long[] { layer.Outputs }));
-            Operator? act = layer.Activation switch
-            {
-                DenseActivation.Relu => new Relu(),
-                DenseActivation.Sigmoid => new Sigmoid(),
-                DenseActivation.Tanh => new Tanh(),
-                _ => null,
-            };
-            if (act is not null) nodes.Add(new Node(nodes.Count, $"act{k}", act, new[] { nodes.Count - 1 }, new long[] { layer.Outputs }));
+            if (layer.Activation is { } act) nodes.Add(new Node(nodes.Count, $"act{k}", act, new[] { nodes.Count - 1 }, new long[] { layer.Outputs }));
         }
         return new ComputationGraph(nodes, nodes.Count - 1, "x", "y");
     }

@@ -10,7 +10,7 @@ public static class NaiveBound
     {
         double product = 1;
         for (int k = 0; k < net.Layers.Count - 1; k++)
-            product *= InfNorm(net.Layers[k].Weight) * SlopeBounds.GlobalMax(net.Layers[k].Activation);
+            product *= InfNorm(net.Layers[k].Weight) * net.Layers[k].Activation!.MaxSlope;
         var last = net.Layers[^1].Weight;
         return Enumerable.Range(0, last.GetLength(0)).Select(j =>
         {

@@ -73,16 +73,8 @@ public static class SampledLowerBound
         {
             var z = a.matmul(net.Weights[k].t()) + net.Biases[k];
             var act = net.ActivationOf(k);
-            slopes.Add(act == DenseActivation.Relu && smoothing is { } t
-                ? sigmoid(z / (t * z.detach().abs().mean() + 1e-9))
-                : SlopeBounds.Derivative(act, z));
-            a = act switch
-            {
-                DenseActivation.Relu => z.clamp_min(0),
-                DenseActivation.Sigmoid => sigmoid(z),
-                DenseActivation.Tanh => tanh(z),
-                _ => z,
-            };
+            slopes.Add(smoothing is { } t ? act.SmoothedDerivative(z, t) : act.Derivative(z));
+            a = act.Apply(z);
         }
         // Reverse mode, all outputs at once: rows [points, outputs, n_k], g_{k-1} = (s_k ⊙ g_k) W_k.
         var rows = net.Weights[^1].unsqueeze(0).expand(x.shape[0], -1, -1);

@@ -8,8 +8,9 @@ namespace Verify.Operators;
 public sealed record Relaxation(Tensor LowerSlope, Tensor LowerIntercept, Tensor UpperSlope, Tensor UpperIntercept);
 
 /// <summary>
-/// Base of elementwise, monotonically non-decreasing activations. A subclass gives the function and a sound linear
-/// relaxation on [l, u]; the interval and backward rules follow from them.
+/// Base of elementwise, monotonically non-decreasing activations. A subclass gives the function, its derivative and a
+/// sound linear relaxation on [l, u]; the interval and backward rules follow from them. What the rest of the engine
+/// needs of an activation (Lipschitz methods, LipSDP, MIP encodings, branch and bound) is asked here, never by type.
 /// </summary>
 public abstract class ActivationOperator : Operator
 {
@@ -18,6 +19,33 @@ public abstract class ActivationOperator : Operator
 
     /// <summary>The activation function, elementwise.</summary>
     public abstract Tensor Apply(Tensor x);
+
+    /// <summary>The derivative f'(x), elementwise (at a kink, the derivative on the left side).</summary>
+    public abstract Tensor Derivative(Tensor x);
+
+    /// <summary>
+    /// Sound bounds of the (Clarke) derivative over each pre-activation interval [lower, upper]: every slope f'(x),
+    /// x in the interval, lies within them.
+    /// </summary>
+    public abstract IntervalBounds SlopeRange(IntervalBounds input);
+
+    /// <summary>The smallest slope anywhere: f is slope-restricted in [<see cref="MinSlope"/>, <see cref="MaxSlope"/>].</summary>
+    public abstract double MinSlope { get; }
+
+    /// <summary>The largest slope anywhere (the activation's global Lipschitz constant).</summary>
+    public abstract double MaxSlope { get; }
+
+    /// <summary>
+    /// The two-piece linear form (x for x &gt;= 0, <see cref="Hinge.NegativeSlope"/>·x below) when the activation has
+    /// one, which exact MIP encodings and neuron splitting need; null for smooth activations.
+    /// </summary>
+    public virtual Hinge? PiecewiseLinear => null;
+
+    /// <summary>
+    /// A derivative that is differentiable in x, for gradient ascent on gradient norms; <paramref name="temperature"/>
+    /// scales the smoothing relative to the mean |x|. Smooth activations return <see cref="Derivative"/>.
+    /// </summary>
+    public virtual Tensor SmoothedDerivative(Tensor x, double temperature) => Derivative(x);
 
     /// <summary>
     /// Sound relaxation lines on [lower, upper] (tensors shaped [batch, ...shape]). When <paramref name="alpha"/> is

@@ -7,7 +7,7 @@ namespace Verify.Operators;
 /// LeakyReLU: x for x &gt;= 0, slope·x otherwise (0 &lt;= slope &lt;= 1). Upper relaxation: the chord; lower: a line
 /// through the origin with slope in [slope, 1] (CROWN's adaptive choice or alpha).
 /// </summary>
-public sealed class LeakyRelu : ActivationOperator
+public sealed class LeakyRelu : HingeActivation
 {
     /// <summary>Creates the activation with the given negative-side slope.</summary>
     public LeakyRelu(double slope)
@@ -20,13 +20,13 @@ public sealed class LeakyRelu : ActivationOperator
     public double Slope { get; }
 
     /// <inheritdoc />
+    public override double NegativeSlope => Slope;
+
+    /// <inheritdoc />
     public override string OpType => "LeakyRelu";
 
     /// <inheritdoc />
     public override Tensor Apply(Tensor x) => nn.functional.leaky_relu(x, Slope);
-
-    /// <inheritdoc />
-    public override Tensor? Inexact(Graph.IntervalBounds bounds) => (bounds.Lower < 0).logical_and(bounds.Upper > 0);
 
     /// <inheritdoc />
     public override Tensor InitialAlpha(Tensor lower, Tensor upper) =>

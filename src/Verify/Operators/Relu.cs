@@ -4,16 +4,16 @@ using static TorchSharp.torch;
 namespace Verify.Operators;
 
 /// <summary>ReLU: max(x, 0). Upper relaxation: the chord; lower: slope in [0,1] (CROWN's adaptive choice or alpha).</summary>
-public sealed class Relu : ActivationOperator
+public sealed class Relu : HingeActivation
 {
+    /// <inheritdoc />
+    public override double NegativeSlope => 0;
+
     /// <inheritdoc />
     public override string OpType => "Relu";
 
     /// <inheritdoc />
     public override Tensor Apply(Tensor x) => torch.nn.functional.relu(x);
-
-    /// <inheritdoc />
-    public override Tensor? Inexact(Graph.IntervalBounds bounds) => (bounds.Lower < 0).logical_and(bounds.Upper > 0);
 
     /// <inheritdoc />
     public override Tensor InitialAlpha(Tensor lower, Tensor upper) => (upper > -lower).to_type(upper.dtype);

@@ -17,14 +17,24 @@ public abstract class SShapedActivation : ActivationOperator
     /// <summary>Outward shift of every line, in units of the dtype's epsilon times the magnitudes involved.</summary>
     const double MarginUlps = 8;
 
-    /// <summary>The derivative f'(x), elementwise, with a small relative error (no cancellation).</summary>
-    public abstract Tensor Derivative(Tensor x);
+    /// <summary>Relative outward rounding of the slope ranges.</summary>
+    const double SlopeSlack = 1e-12;
 
     /// <summary>f(0), the centre of symmetry.</summary>
     protected abstract double CentreValue { get; }
 
-    /// <summary>f'(0), the largest slope of f.</summary>
-    protected abstract double MaxSlope { get; }
+    /// <inheritdoc />
+    public override double MinSlope => 0;
+
+    /// <inheritdoc />
+    /// <remarks>Largest on the point of the interval nearest 0, smallest at an end (f' is unimodal about 0).</remarks>
+    public override Graph.IntervalBounds SlopeRange(Graph.IntervalBounds input)
+    {
+        var (l, u) = (input.Lower, input.Upper);
+        var nearest = torch.minimum(torch.maximum(torch.zeros_like(l), l), u);
+        var low = torch.minimum(Derivative(l), Derivative(u));
+        return new Graph.IntervalBounds((low * (1 - SlopeSlack)).clamp_min(0), Derivative(nearest) * (1 + SlopeSlack));
+    }
 
     /// <inheritdoc />
     /// <remarks>Reproduces the default relaxation: the midpoint tangent (0.5), and across 0 the default lower line (1).</remarks>

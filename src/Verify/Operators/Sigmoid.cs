@@ -19,5 +19,5 @@ public sealed class Sigmoid : SShapedActivation
     protected override double CentreValue => 0.5;
 
     /// <inheritdoc />
-    protected override double MaxSlope => 0.25;
+    public override double MaxSlope => 0.25;
 }

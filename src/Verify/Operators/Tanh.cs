@@ -24,5 +24,5 @@ public sealed class Tanh : SShapedActivation
     protected override double CentreValue => 0;
 
     /// <inheritdoc />
-    protected override double MaxSlope => 1;
+    public override double MaxSlope => 1;
 }

@@ -91,7 +91,7 @@ public static class LpRelaxation
     /// </summary>
     internal static IEnumerable<int> PreActivationNodes(ComputationGraph g) =>
         Enumerable.Range(1, g.OutputIndex).Where(i =>
-            g.Consumers[i].Any(c => c <= g.OutputIndex && g.Nodes[c].Op is Relu or LeakyRelu)
+            g.Consumers[i].Any(c => c <= g.OutputIndex && g.Nodes[c].Op is ActivationOperator { PiecewiseLinear: not null })
             && g.AncestorsOf(i).Select((isAncestor, j) => isAncestor && g.Nodes[j].Op.NeedsInputBounds).Any(x => x));
 
     /// <summary>

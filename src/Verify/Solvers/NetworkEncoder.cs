@@ -47,9 +47,9 @@ internal sealed class NetworkEncoder
         columns[0] = Enumerable.Range(0, inputLower.Length).Select(i => model.AddColumn(inputLower[i], inputUpper[i])).ToArray();
     }
 
-    /// <summary>Whether every operator of the graph can be encoded (linear operators, ReLU and LeakyReLU).</summary>
+    /// <summary>Whether every operator of the graph can be encoded (linear operators and two-piece linear activations).</summary>
     public static bool Supports(ComputationGraph graph) =>
-        graph.Nodes.All(n => n.Op is Relu or LeakyRelu || !n.Op.NeedsInputBounds);
+        graph.Nodes.All(n => n.Op is ActivationOperator { PiecewiseLinear: not null } || !n.Op.NeedsInputBounds);
 
     /// <summary>The columns of a node's (flattened) value, encoding the nodes up to it first if needed.</summary>
     public int[] Columns(int node)
@@ -82,8 +82,7 @@ internal sealed class NetworkEncoder
             var n = graph.Nodes[encoded + 1];
             columns[n.Index] = n.Op switch
             {
-                Relu => EncodeActivation(n, 0),
-                LeakyRelu leaky => EncodeActivation(n, leaky.Slope),
+                ActivationOperator { PiecewiseLinear: { } hinge } => EncodeActivation(n, hinge.NegativeSlope),
                 { NeedsInputBounds: false } => EncodeAffine(n),
                 _ => throw new VerifyException($"the solver encoding does not support operator {n.Op.OpType} (node {n.Name})"),
             };
@@ -118,8 +117,10 @@ internal sealed class NetworkEncoder
         var (matrices, offset) = AffineExtraction.Of(node, node.Inputs.Select(j => graph.Nodes[j].Shape).ToArray());
         var result = new int[offset.Length];
         var row = new Dictionary<int, double>();
-        // An element read only by ReLUs that are off on its whole range is never used: it gets a column but no row.
-        bool onlyFeedsReLUs = node.Index != graph.OutputIndex && graph.Consumers[node.Index].All(c => graph.Nodes[c].Op is Relu);
+        // An element read only by ReLU-shaped hinges (0 below 0) that are off on its whole range is never used: it gets
+        // a column but no row.
+        bool onlyFeedsReLUs = node.Index != graph.OutputIndex
+            && graph.Consumers[node.Index].All(c => graph.Nodes[c].Op is ActivationOperator { PiecewiseLinear.NegativeSlope: 0 });
         for (int o = 0; o < offset.Length; o++)
         {
             double lo = NodeBoundArrays.Loosen(lower[node.Index][o], -1, slack);

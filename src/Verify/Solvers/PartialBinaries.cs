@@ -28,7 +28,7 @@ internal sealed class PartialBinaries
         var n = graph.Nodes[node];
         if (k <= 0 || n.Op is not Linear linear || n.Inputs.Length != 1) return null;
         var a = graph.Nodes[n.Inputs[0]];
-        if (a.Op is not (Relu or LeakyRelu)) return null;
+        if (a.Op is not ActivationOperator { PiecewiseLinear: not null }) return null;
         using var scope = torch.NewDisposeScope();
         var l = bounds[a.Inputs[0]].Lower[batchIndex].flatten().to(ScalarType.Float64).cpu();
         var u = bounds[a.Inputs[0]].Upper[batchIndex].flatten().to(ScalarType.Float64).cpu();

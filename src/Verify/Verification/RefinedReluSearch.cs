@@ -96,7 +96,7 @@ internal static class RefinedReluSearch
         OptimizationOptions alpha, CancellationToken cancel)
     {
         using var scope = torch.NewDisposeScope();
-        var relu = g.Nodes.First(n => n.Op is Relu or LeakyRelu && n.Inputs[0] == node);
+        var relu = g.Nodes.First(n => n.Op is ActivationOperator { PiecewiseLinear: not null } && n.Inputs[0] == node);
         var capture = new Dictionary<int, Tensor>();
         var atoms = OptimizedBound.SpecLower(g, bounds, spec.C, spec.Bias, alpha, capture: capture, cancel: cancel);
         var l = bounds[node].Lower[c].flatten().to(ScalarType.Float64).cpu();

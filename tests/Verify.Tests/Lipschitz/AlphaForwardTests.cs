@@ -74,7 +74,7 @@ public class AlphaForwardTests
         var (lo, hi, _) = LipschitzReference.Box(16, 0.05, 5);
         var attained = SampledLowerBound.PerOutput(net, lo, hi)[3];
         var forward = ForwardBounds.Optimized(net, lo, hi, new OptimizationOptions(), DateTime.UtcNow.AddMinutes(1));
-        var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => SlopeBounds.Of(DenseActivation.Relu, forward[k])).ToArray();
+        var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => net.ActivationOf(k).SlopeRange(forward[k])).ToArray();
         var jac = JacobianBounds.Compute(net, slopes, new[] { 3 }, JacobianMethod.Crown);
         static (double[] L, double[] U) Row(Verify.Graph.IntervalBounds b) => (b.Lower[0].data<double>().ToArray(), b.Upper[0].data<double>().ToArray());
         var fw = forward.Select(Row).ToArray();

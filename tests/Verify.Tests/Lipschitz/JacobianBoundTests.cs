@@ -10,7 +10,7 @@ public class JacobianBoundTests
     public void OneLinearLayerGivesItsRowNormsForEveryMethod()
     {
         var rng = new Random(5);
-        var net = new DenseNetwork(new[] { LipschitzReference.Layer(rng, 4, 6, DenseActivation.None) });
+        var net = new DenseNetwork(new[] { LipschitzReference.Layer(rng, 4, 6, null) });
         var (lo, hi, c) = LipschitzReference.Box(6, 0.3, 1);
         var report = LipschitzAnalysis.Run(LipschitzNetwork.FromDense(net), lo, hi,
             new LipschitzOptions(Bounding.Append(LipschitzMethod.Mip).Append(LipschitzMethod.Bab).ToList()));
@@ -66,10 +66,11 @@ public class JacobianBoundTests
         }
     }
 
-    [TestCase(DenseActivation.Sigmoid, 7)]
-    [TestCase(DenseActivation.Tanh, 8)]
-    public void SmoothNetworksBoundEverySampledGradient(DenseActivation act, int seed)
+    [TestCase("Sigmoid", 7)]
+    [TestCase("Tanh", 8)]
+    public void SmoothNetworksBoundEverySampledGradient(string name, int seed)
     {
+        var act = TestActivations.Named(name);
         var net = LipschitzReference.Mlp(new[] { 6, 10, 10, 4 }, seed, act);
         var (lo, hi, _) = LipschitzReference.Box(6, 0.5, seed);
         var report = LipschitzAnalysis.Run(LipschitzNetwork.FromDense(net), lo, hi,
@@ -95,13 +96,13 @@ public class JacobianBoundTests
     public void PositiveNetworkIsMonotoneInEveryPair()
     {
         var rng = new Random(3);
-        DenseLayer Positive(int o, int i, DenseActivation a)
+        DenseLayer Positive(int o, int i, Verify.Operators.ActivationOperator? a)
         {
             var w = new double[o, i];
             for (int r = 0; r < o; r++) for (int c = 0; c < i; c++) w[r, c] = rng.NextDouble();
             return new DenseLayer(w, new double[o], a);
         }
-        var net = new DenseNetwork(new[] { Positive(5, 4, DenseActivation.Relu), Positive(3, 5, DenseActivation.None) });
+        var net = new DenseNetwork(new[] { Positive(5, 4, new Verify.Operators.Relu()), Positive(3, 5, null) });
         var report = LipschitzAnalysis.Run(LipschitzNetwork.FromDense(net), new double[] { -1, -1, -1, -1 }, new double[] { 1, 1, 1, 1 },
             new LipschitzOptions(new[] { LipschitzMethod.Crown }));
         Assert.That(report.Monotone.Count, Is.EqualTo(12));
@@ -126,7 +127,7 @@ public class JacobianPerDomainTests
         var net = LipschitzNetwork.FromDense(LipschitzReference.Mlp(new[] { 5, 8, 8, 4 }, seed: 7));
         var (lo, hi, _) = LipschitzReference.Box(5, 0.3, 7);
         var forward = ForwardBounds.Compute(net, lo, hi);
-        var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => SlopeBounds.Of(DenseActivation.Relu, forward[k])).ToArray();
+        var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => net.ActivationOf(k).SlopeRange(forward[k])).ToArray();
         var all = JacobianBounds.Compute(net, slopes, new[] { 0, 1, 2, 3 }, JacobianMethod.Crown).NormUpper.data<double>().ToArray();
         var order = new long[] { 2, 0, 3, 3, 1 };
         var batch = slopes.Select(s => new Verify.Graph.IntervalBounds(s.Lower.expand(order.Length, -1), s.Upper.expand(order.Length, -1))).ToArray();

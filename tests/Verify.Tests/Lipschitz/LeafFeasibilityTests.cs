@@ -9,8 +9,8 @@ public class LeafFeasibilityTests
     {
         var net = new DenseNetwork(new[]
         {
-            new DenseLayer(new double[,] { { 1 }, { 1 } }, new[] { 0, b2 }, DenseActivation.Relu),
-            new DenseLayer(new double[,] { { 1, 1 } }, new[] { 0.0 }, DenseActivation.None),
+            new DenseLayer(new double[,] { { 1 }, { 1 } }, new[] { 0, b2 }, new Verify.Operators.Relu()),
+            new DenseLayer(new double[,] { { 1, 1 } }, new[] { 0.0 }, null),
         });
         var forward = new[] { (new[] { -1.0, -1 + b2 }, new[] { 1.0, 1 + b2 }) };
         return LeafFeasibility.Check(LipschitzNetwork.FromDense(net), new[] { -1.0 }, new[] { 1.0 }, forward, new[] { new[] { s1, s2 } });

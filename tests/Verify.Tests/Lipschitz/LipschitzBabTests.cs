@@ -43,7 +43,7 @@ public class LipschitzBabTests
         var sampled = SampledLowerBound.PerOutput(net, lo, hi);
         var incumbents = outputs.Select(j => sampled[j]).ToArray();
         var forward = ForwardBounds.Compute(net, lo, hi);
-        var slopes = forward.Select(f => SlopeBounds.Of(DenseActivation.Relu, f)).ToArray();
+        var slopes = forward.Select(f => new Verify.Operators.Relu().SlopeRange(f)).ToArray();
         // The caller's Jacobian rows are in another order and include an output the search does not run.
         var analysed = new[] { 2, 9, 5, 7 };
         var jac = JacobianBounds.Compute(net, slopes, analysed, JacobianMethod.Crown);

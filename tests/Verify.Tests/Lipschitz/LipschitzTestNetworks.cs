@@ -20,13 +20,7 @@ static class LipschitzReference
                 double s = layer.Bias[r];
                 for (int p = 0; p < a.Length; p++) s += layer.Weight[r, p] * a[p];
                 z[r] = s;
-                double d = layer.Activation switch
-                {
-                    DenseActivation.Relu => s > 0 ? 1 : 0,
-                    DenseActivation.Sigmoid => 1 / (1 + Math.Exp(-s)) * (1 - 1 / (1 + Math.Exp(-s))),
-                    DenseActivation.Tanh => 1 - Math.Tanh(s) * Math.Tanh(s),
-                    _ => 1,
-                };
+                double d = TestActivations.Slope(layer.Activation, s);
                 next[r] = new double[n0];
                 for (int c = 0; c < n0; c++)
                 {
@@ -35,7 +29,7 @@ static class LipschitzReference
                     next[r][c] = d * v;
                 }
             }
-            a = z.Select(v => DenseNetwork.Activate(layer.Activation, v)).ToArray();
+            a = z.Select(v => TestActivations.Value(layer.Activation, v)).ToArray();
             jac = next;
         }
         return jac;
@@ -45,7 +39,7 @@ static class LipschitzReference
     public static double[] RowNorms(DenseNetwork net, double[] x) => Jacobian(net, x).Select(r => r.Sum(Math.Abs)).ToArray();
 
     /// <summary>A random dense layer.</summary>
-    public static DenseLayer Layer(Random rng, int outputs, int inputs, DenseActivation act, double bias = 0.1)
+    public static DenseLayer Layer(Random rng, int outputs, int inputs, Verify.Operators.ActivationOperator? act, double bias = 0.1)
     {
         var w = new double[outputs, inputs];
         for (int r = 0; r < outputs; r++)
@@ -54,11 +48,11 @@ static class LipschitzReference
     }
 
     /// <summary>A random MLP with the given widths and hidden activation.</summary>
-    public static DenseNetwork Mlp(int[] widths, int seed, DenseActivation act = DenseActivation.Relu)
+    public static DenseNetwork Mlp(int[] widths, int seed, Verify.Operators.ActivationOperator? act = null)
     {
         var rng = new Random(seed);
         return new DenseNetwork(Enumerable.Range(1, widths.Length - 1)
-            .Select(k => Layer(rng, widths[k], widths[k - 1], k == widths.Length - 1 ? DenseActivation.None : act)).ToList());
+            .Select(k => Layer(rng, widths[k], widths[k - 1], k == widths.Length - 1 ? null : act ?? new Verify.Operators.Relu())).ToList());
     }
 
     /// <summary>A box of the given radius around a random centre in [0, 1]^n.</summary>

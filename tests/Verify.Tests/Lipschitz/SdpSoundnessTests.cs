@@ -88,7 +88,7 @@ public class SdpSoundnessTests
     public void UnsupportedActivationIsAClearError()
     {
         var w = new double[,] { { 1 } };
-        var net = new DenseNetwork(new[] { new DenseLayer(w, new double[1], (DenseActivation)99), new DenseLayer(w, new double[1], DenseActivation.None) });
+        var net = new DenseNetwork(new[] { new DenseLayer(w, new double[1], new CubeActivation()), new DenseLayer(w, new double[1], null) });
         var e = Assert.Throws<VerifyException>(() => LipSdpSolver.Solve(net));
         Assert.That(e!.Message, Does.Contain("slope-restricted"));
     }

@@ -73,7 +73,7 @@ static class SdpTestNetworks
                 var w = Matrix<double>.Build.DenseOfArray(layer.Weight);
                 var z = w * x + Vector<double>.Build.DenseOfArray(layer.Bias);
                 jac = w * jac;
-                if (layer.Activation == DenseActivation.Relu)
+                if (layer.Activation is Verify.Operators.Relu)
                 {
                     var mask = z.Map(v => v > 0 ? 1.0 : 0.0);
                     jac = Matrix<double>.Build.DiagonalOfDiagonalVector(mask) * jac;

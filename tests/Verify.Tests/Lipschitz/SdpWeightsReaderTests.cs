@@ -11,7 +11,7 @@ public class SdpWeightsReaderTests
     {
         var net = LipSdpWeightsReader.Parse("""{"weights": [[[1, 2], [3, 4], [5, 6]], [[1, -1, 0.5]]]}""");
         Assert.That(net.Layers.Select(l => (l.Outputs, l.Inputs)), Is.EqualTo(new[] { (3, 2), (1, 3) }));
-        Assert.That(net.Layers.Select(l => l.Activation), Is.EqualTo(new[] { DenseActivation.Relu, DenseActivation.None }));
+        Assert.That(net.Layers.Select(l => l.Activation?.OpType), Is.EqualTo(new[] { "Relu", null }));
         Assert.That(net.Layers[0].Weight[2, 1], Is.EqualTo(6));
         Assert.That(net.Layers.SelectMany(l => l.Bias), Is.All.EqualTo(0));
         // f(1, 1) = relu(3, 7, 11) · (1, −1, 0.5) = 3 − 7 + 5.5

@@ -58,19 +58,11 @@ public static class GlobalL2Analysis
         {
             var w = m.DenseOfArray(layer.Weight);
             var z = w * v + Vector<double>.Build.DenseOfArray(layer.Bias);
-            var d = z.Map(t => Derivative(layer.Activation, t));
+            var d = Vector<double>.Build.DenseOfArray(DenseNetwork.Derivative(layer.Activation, z.ToArray()));
             var wj = j is null ? w : w * j;
             j = m.DenseOfDiagonalVector(d) * wj;
-            v = z.Map(t => DenseNetwork.Activate(layer.Activation, t));
+            v = Vector<double>.Build.DenseOfArray(DenseNetwork.Activate(layer.Activation, z.ToArray()));
         }
         return j!;
     }
-
-    static double Derivative(DenseActivation a, double z) => a switch
-    {
-        DenseActivation.Relu => z > 0 ? 1 : 0,
-        DenseActivation.Sigmoid => 1 / (1 + Math.Exp(-z)) * (1 - 1 / (1 + Math.Exp(-z))),
-        DenseActivation.Tanh => 1 - Math.Tanh(z) * Math.Tanh(z),
-        _ => 1,
-    };
 }

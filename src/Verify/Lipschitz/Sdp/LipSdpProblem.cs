@@ -68,12 +68,11 @@ internal sealed class LipSdpProblem
         for (int k = 0; k < hidden.Length; k++)
         {
             hidden[k] = Matrix<double>.Build.DenseOfArray(layers[k].Weight);
-            slopes[k] = layers[k].Activation switch
-            {
-                DenseActivation.Relu or DenseActivation.Tanh => 1.0,
-                DenseActivation.Sigmoid => 0.25,
-                var a => throw new VerifyException($"LipSDP: layer {k} has activation {a}; only slope-restricted activations (ReLU, tanh, sigmoid) are supported"),
-            };
+            // A slope restriction [α, β] with α >= 0 implies [0, β], the sector the problem encodes (sound, looser for α > 0).
+            var a = layers[k].Activation!;
+            if (a.MinSlope < 0 || !double.IsFinite(a.MaxSlope))
+                throw new VerifyException($"LipSDP: layer {k} has activation {a.OpType}, which is not slope-restricted in [0, β] for a finite β");
+            slopes[k] = a.MaxSlope;
         }
         return new LipSdpProblem(hidden, Matrix<double>.Build.DenseOfArray(layers[^1].Weight), slopes, form);
     }

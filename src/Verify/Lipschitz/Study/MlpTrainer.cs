@@ -1,4 +1,5 @@
 using TorchSharp;
+using Verify.Operators;
 using static TorchSharp.torch;
 
 namespace Verify.Lipschitz.Study;
@@ -59,7 +60,7 @@ public static class MlpTrainer
             var m = new double[o, i];
             Buffer.BlockCopy(w, 0, m, 0, w.Length * sizeof(double));
             layers.Add(new DenseLayer(m, biases[k].detach().to_type(ScalarType.Float64).data<double>().ToArray(),
-                k < weights.Count - 1 ? DenseActivation.Relu : DenseActivation.None));
+                k < weights.Count - 1 ? new Relu() : null));
         }
         return (new DenseNetwork(layers), accuracy);
     }
