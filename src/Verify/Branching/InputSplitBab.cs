@@ -23,28 +23,77 @@ public static class InputSplitBab
         Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default)
     {
         using var outer = torch.NewDisposeScope();
-        var device = spec.Lower.device;
-        var flat = torch.tensor(flatDisjuncts, device: device);
+        var flat = torch.tensor(flatDisjuncts, device: spec.Lower.device);
         var caseIdx = spec.CaseOf(flat);
-        var lo = spec.Lower.index_select(0, caseIdx);
-        var hi = spec.Upper.index_select(0, caseIdx);
-        // Store bytes per domain: its box's two corners and its flat index.
-        long bytesPerDomain = 2 * lo.shape[1] * lo.ElementSize + sizeof(long);
-        long domains = 0;
-        int steps = 0;
+        using var store = new DomainStore<BoxDomains>(new BoxDomains(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx), flat));
+        var search = new Search(graph, spec, options, confirm, cancel);
         var trimmer = new HeapTrimmer();
         using var memory = new MemoryGuard(options.MemoryLimitBytes);
-        while (flat.shape[0] > 0)
+        while (store.Count > 0)
         {
             trimmer.BetweenSteps();
-            long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
-            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, memory, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            long b = Math.Min(store.Count, options.BatchSize);
+            if (BabLimits.Check(store.Count, options, deadline, cancel, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
-            var bLo = lo.narrow(0, 0, b);
-            var bHi = hi.narrow(0, 0, b);
-            var bFlat = flat.narrow(0, 0, b);
-            var (c, bias, mask) = spec.AtomsOf(bFlat);
-            var box = new IntervalBounds(bLo, bHi);
+            if (search.Step(store.Take(b)) is { } end) return end;
+            if (search.Children is { } children) store.Add(children.Left, children.Right);
+        }
+        return new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
+    }
+
+    /// <summary>Pending input-split domains: each a box [Lower, Upper] ([n, inputs]) and its flat disjunct index.</summary>
+    sealed record BoxDomains(Tensor Lower, Tensor Upper, Tensor Flat) : IDomainRows<BoxDomains>
+    {
+        public Tensor?[] Fields => new Tensor?[] { Lower, Upper, Flat };
+
+        public static BoxDomains FromFields(Tensor?[] f) => new(f[0]!, f[1]!, f[2]!);
+    }
+
+    /// <summary>The steps of one search: bound a batch, look for counterexamples, split what is left.</summary>
+    sealed class Search(ComputationGraph graph, SpecBatch spec, BabOptions options, Func<int, double[], Counterexample?> confirm,
+        CancellationToken cancel)
+    {
+        public long Domains { get; private set; }
+
+        public int Steps { get; private set; }
+
+        /// <summary>The two halves of every open domain of the last step, or null when every domain was refuted.</summary>
+        public (BoxDomains Left, BoxDomains Right)? Children { get; private set; }
+
+        /// <summary>Bounds a batch and prepares its children; returns the search's result when the step ends it.</summary>
+        public BabResult? Step(BoxDomains batch)
+        {
+            Children = null;
+            var (c, bias, mask) = spec.AtomsOf(batch.Flat);
+            var box = new IntervalBounds(batch.Lower, batch.Upper);
+            if (Bound(box, c, bias, mask) is not var (bounds, influence, lb, inputA))
+                return new BabResult(BabStatus.Timeout, null, Domains, Steps, "time limit reached");
+            Domains += batch.Flat.shape[0];
+            Steps++;
+            if (lb.isnan().any().item<bool>())
+                return new BabResult(BabStatus.Unknown, null, Domains, Steps, "a bound pass produced NaN");
+            var keep = Refuted(lb, mask).logical_not().nonzero().reshape(-1);
+            if (keep.shape[0] == 0) return null;
+            var open = new BoxDomains(batch.Lower.index_select(0, keep), batch.Upper.index_select(0, keep), batch.Flat.index_select(0, keep));
+            var kA = inputA.index_select(0, keep);
+            var kMask = mask.index_select(0, keep);
+            var kLb = lb.index_select(0, keep).masked_fill(kMask.logical_not(), double.NegativeInfinity);
+            if (Candidates(open, kA, kLb) is { } cex) return new BabResult(BabStatus.Violated, cex, Domains, Steps, null);
+            var width = open.Upper - open.Lower;
+            if (width.amax(1).min().to_type(ScalarType.Float64).item<double>() <= 1e-12)
+                return new BabResult(BabStatus.Unknown, null, Domains, Steps, "a point-sized domain could not be decided");
+            // Smear: the dimension that moves the inexact neurons most; the bound's own sensitivity breaks ties.
+            var score = influence.index_select(0, keep) + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
+            Children = Halves(open, score.argmax(1, keepdim: true));
+            return null;
+        }
+
+        /// <summary>
+        /// Intermediate bounds (forward linear, tightened by CROWN when enabled), the smear, the atoms' lower bounds
+        /// (CROWN, then alpha-CROWN where CROWN did not refute) and the input coefficients; null when cancelled.
+        /// </summary>
+        (IntervalBounds[] Bounds, Tensor Influence, Tensor Lower, Tensor InputA)? Bound(IntervalBounds box, Tensor c, Tensor bias, Tensor mask)
+        {
             IntervalBounds[] bounds;
             Tensor influence;
             try
@@ -58,74 +107,38 @@ public static class InputSplitBab
             }
             catch (OperationCanceledException)
             {
-                return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
+                return null;
             }
             var capture = new Dictionary<int, Tensor>();
             Tensor lb;
             using (torch.no_grad())
                 lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization with { Iterations = 0 },
                     capture: capture, cancel: cancel);
-            if (options.StepOptimization.Iterations > 0)
-            {
-                // alpha-CROWN where CROWN alone did not refute.
-                var open = Refuted(lb, mask).logical_not();
-                if (open.any().item<bool>())
-                    lb = torch.fmax(lb, OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization,
-                        done: best => Refuted(best, mask).all().item<bool>(), cancel: cancel));
-            }
-            domains += b;
-            steps++;
-            if (lb.isnan().any().item<bool>())
-                return new BabResult(BabStatus.Unknown, null, domains, steps, "a bound pass produced NaN");
-            var refuted = Refuted(lb, mask);
-            var keep = refuted.logical_not().nonzero().reshape(-1);
-            var inputA = capture[0].reshape(b, c.shape[1], -1);
-            if (keep.shape[0] > 0)
-            {
-                var kLo = bLo.index_select(0, keep);
-                var kHi = bHi.index_select(0, keep);
-                var kFlat = bFlat.index_select(0, keep);
-                var kA = inputA.index_select(0, keep);
-                var kMask = mask.index_select(0, keep);
-                var kLb = lb.index_select(0, keep).masked_fill(kMask.logical_not(), double.NegativeInfinity);
-                // Candidates: the centre, and the corner minimising the linear bound of the hardest atom.
-                var corner = CandidateCheck.WorstCorner(kA, kLb, kLo, kHi);
-                var refined = CandidateCheck.Refine(graph, spec, corner, kFlat, kLo, kHi);
-                var points = torch.cat(new[] { (kLo + kHi) / 2, corner, refined });
-                var pointFlat = torch.cat(new[] { kFlat, kFlat, kFlat });
-                if (CandidateCheck.Find(graph, spec, points, pointFlat, confirm) is { } cex)
-                    return new BabResult(BabStatus.Violated, cex, domains, steps, null);
-                var width = kHi - kLo;
-                if (width.amax(1).min().to_type(ScalarType.Float64).item<double>() <= 1e-12)
-                    return new BabResult(BabStatus.Unknown, null, domains, steps, "a point-sized domain could not be decided");
-                // Smear: the dimension that moves the inexact neurons most; the bound's own sensitivity breaks ties.
-                var score = influence.index_select(0, keep) + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
-                var dim = score.argmax(1, keepdim: true);
-                var mid = (kLo.gather(1, dim) + kHi.gather(1, dim)) / 2;
-                var leftHi = kHi.scatter(1, dim, mid);
-                var rightLo = kLo.scatter(1, dim, mid);
-                var newLo = torch.cat(new[] { lo.narrow(0, b, n - b), kLo, rightLo });
-                var newHi = torch.cat(new[] { hi.narrow(0, b, n - b), leftHi, kHi });
-                var newFlat = torch.cat(new[] { flat.narrow(0, b, n - b), kFlat, kFlat });
-                Replace(ref lo, newLo, ref hi, newHi, ref flat, newFlat);
-            }
-            else
-            {
-                Replace(ref lo, lo.narrow(0, b, n - b), ref hi, hi.narrow(0, b, n - b), ref flat, flat.narrow(0, b, n - b));
-            }
+            if (options.StepOptimization.Iterations > 0 && Refuted(lb, mask).logical_not().any().item<bool>())
+                lb = torch.fmax(lb, OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization,
+                    done: best => Refuted(best, mask).all().item<bool>(), cancel: cancel));
+            return (bounds, influence, lb, capture[0].reshape(box.Lower.shape[0], c.shape[1], -1));
         }
-        return new BabResult(BabStatus.Proved, null, domains, steps, null);
+
+        /// <summary>Tests the centre and the corner minimising the linear bound of the hardest atom (and its refinement).</summary>
+        Counterexample? Candidates(BoxDomains open, Tensor inputA, Tensor atomLower)
+        {
+            var corner = CandidateCheck.WorstCorner(inputA, atomLower, open.Lower, open.Upper);
+            var refined = CandidateCheck.Refine(graph, spec, corner, open.Flat, open.Lower, open.Upper);
+            var points = torch.cat(new[] { (open.Lower + open.Upper) / 2, corner, refined });
+            return CandidateCheck.Find(graph, spec, points, torch.cat(new[] { open.Flat, open.Flat, open.Flat }), confirm);
+        }
+
+        /// <summary>Each box halved along its chosen dimension ([n, 1]).</summary>
+        static (BoxDomains, BoxDomains) Halves(BoxDomains open, Tensor dim)
+        {
+            var mid = (open.Lower.gather(1, dim) + open.Upper.gather(1, dim)) / 2;
+            return (new BoxDomains(open.Lower, open.Upper.scatter(1, dim, mid), open.Flat),
+                new BoxDomains(open.Lower.scatter(1, dim, mid), open.Upper, open.Flat));
+        }
     }
 
     /// <summary>Which domains are refuted: some real atom has a positive lower bound ([n]).</summary>
     public static Tensor Refuted(Tensor atomLower, Tensor mask) =>
         atomLower.masked_fill(mask.logical_not(), double.NegativeInfinity).amax(1) > 0;
-
-    static void Replace(ref Tensor lo, Tensor newLo, ref Tensor hi, Tensor newHi, ref Tensor flat, Tensor newFlat)
-    {
-        var (a, b, c) = (newLo.contiguous().MoveToOuterDisposeScope(), newHi.contiguous().MoveToOuterDisposeScope(),
-            newFlat.contiguous().MoveToOuterDisposeScope());
-        lo.Dispose(); hi.Dispose(); flat.Dispose();
-        (lo, hi, flat) = (a, b, c);
-    }
 }

@@ -36,9 +36,7 @@ public static class ReluSplitBab
                 $"neuron splitting supports two-piece linear activations only (node {other.Name} is {other.Op.OpType})");
         var offsets = new long[relus.Length + 1];
         for (int k = 0; k < relus.Length; k++) offsets[k + 1] = offsets[k] + relus[k].Numel;
-        long total = offsets[^1];
         var flat = torch.tensor(flatDisjuncts, device: device);
-        var signs = torch.zeros(flat.shape[0], total, dtype: ScalarType.Int8, device: device);
         // The root domains start from the bounds already proved for them (e.g. by alpha-CROWN with more steps).
         var parentLb = rootLower is null
             ? torch.full(flat.shape[0], double.NegativeInfinity, dtype: spec.Lower.dtype, device: device)
@@ -46,150 +44,183 @@ public static class ReluSplitBab
         // Each domain's alphas at its best bound, quantised to a byte (255: not yet optimised), inherited by its children.
         long specs = spec.AtomsOf(flat.narrow(0, 0, Math.Min(1, flat.shape[0]))).C.shape[1];
         var alphas = options.WarmStartAlpha
-            ? torch.full(new[] { flat.shape[0], specs, total }, AlphaUnset, dtype: ScalarType.Byte, device: device)
+            ? torch.full(new[] { flat.shape[0], specs, offsets[^1] }, AlphaUnset, dtype: ScalarType.Byte, device: device)
             : null;
-        // Store bytes per domain: flat index, signs, parent bound and quantised alphas.
-        long bytesPerDomain = sizeof(long) + total + parentLb.ElementSize + (alphas is null ? 0 : specs * total);
+        var signs = torch.zeros(flat.shape[0], offsets[^1], dtype: ScalarType.Int8, device: device);
+        using var store = new DomainStore<SplitDomains>(new SplitDomains(flat, signs, parentLb, alphas));
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
-        long domains = 0;
-        int steps = 0;
+        var search = new Search(graph, spec, rootBounds, relus, offsets, options, confirm, leaves, deadline, cancel);
         var trimmer = new HeapTrimmer();
         using var ownGuard = memory is null ? new MemoryGuard(options.MemoryLimitBytes) : null;
         memory ??= ownGuard;
-        while (flat.shape[0] > 0)
+        while (store.Count > 0)
         {
             trimmer.BetweenSteps();
-            long n = flat.shape[0], b = Math.Min(n, options.BatchSize);
-            if (BabLimits.Check(n, options, deadline, cancel, domains, steps, memory, MemoryGuard.StoreGrowth(n, b, bytesPerDomain)) is { } stop) return stop;
+            long b = Math.Min(store.Count, options.BatchSize);
+            if (BabLimits.Check(store.Count, options, deadline, cancel, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             // Worst bound first, or in creation order.
-            var order = options.WorstFirst ? parentLb.argsort() : torch.arange(n, device: device);
-            var pick = order.narrow(0, 0, b);
-            var rest = order.narrow(0, b, n - b);
-            var bFlat = flat.index_select(0, pick);
-            var bSigns = signs.index_select(0, pick);
-            var bAlphas = alphas?.index_select(0, pick);
-            var caseIdx = spec.CaseOf(bFlat);
-            var (c, bias, mask) = spec.AtomsOf(bFlat);
+            var order = options.WorstFirst ? store.Pending.ParentLb.argsort() : null;
+            if (search.Step(store.Take(b, order)) is { } end) return end;
+            if (search.Children is { } children) store.Add(children.Plus, children.Minus);
+        }
+        return new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
+    }
+
+    /// <summary>
+    /// Pending neuron-split domains: the flat disjunct index, a split sign per neuron (+1: z &gt;= 0, −1: z &lt;= 0, 0:
+    /// free) [n, Σ neurons], the parent's bound, and the quantised best alphas [n, specs, Σ neurons] (null: cold start).
+    /// </summary>
+    sealed record SplitDomains(Tensor Flat, Tensor Signs, Tensor ParentLb, Tensor? Alphas) : IDomainRows<SplitDomains>
+    {
+        public Tensor?[] Fields => new[] { Flat, Signs, ParentLb, Alphas };
+
+        public static SplitDomains FromFields(Tensor?[] f) => new(f[0]!, f[1]!, f[2]!, f[3]);
+
+        /// <summary>The rows <paramref name="rows"/>, with new parent bounds and alphas (given for those rows).</summary>
+        public SplitDomains Select(Tensor rows, Tensor parentLb, Tensor? alphas) =>
+            new(Flat.index_select(0, rows), Signs.index_select(0, rows), parentLb, alphas);
+    }
+
+    /// <summary>The steps of one search: bound a batch, look for counterexamples, decide leaves exactly, split the rest.</summary>
+    sealed class Search(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, Node[] relus, long[] offsets,
+        BabOptions options, Func<int, double[], Counterexample?> confirm, LeafDecision leaves, DateTime deadline, CancellationToken cancel)
+    {
+        public long Domains { get; private set; }
+
+        public int Steps { get; private set; }
+
+        /// <summary>Both children of every open domain of the last step, or null when none is left open.</summary>
+        public (SplitDomains Plus, SplitDomains Minus)? Children { get; private set; }
+
+        bool Fsb => options.Branching == BranchingRule.Fsb;
+
+        /// <summary>Bounds a batch and prepares its children; returns the search's result when the step ends it.</summary>
+        public BabResult? Step(SplitDomains batch)
+        {
+            Children = null;
+            long b = batch.Flat.shape[0];
+            var caseIdx = spec.CaseOf(batch.Flat);
+            var (c, bias, mask) = spec.AtomsOf(batch.Flat);
+            var (splits, signOf) = SplitsOf(batch.Signs);
+            if (IntermediateBounds(caseIdx, signOf) is not { } bounds)
+                return new BabResult(BabStatus.Timeout, null, Domains, Steps, "time limit reached");
+            var capture = new Dictionary<int, Tensor>();
+            // Filtered smart branching re-bounds the children with the parent's best alphas and betas, so it keeps them
+            // even when the store does not (cold start: the search itself starts each domain from the default slopes).
+            using var warm = batch.Alphas is not null
+                ? new AlphaWarmStart(Dequantise(relus, offsets, batch.Alphas, spec.Lower.dtype), keepBetas: Fsb)
+                : Fsb ? new AlphaWarmStart(new Dictionary<int, Tensor>(), keepBetas: true) : null;
+            var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization, splits,
+                best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel, warm);
+            var bestAlphas = batch.Alphas is null ? null : Quantise(relus, warm!.Best, batch.Alphas);
+            Domains += b;
+            Steps++;
+            if (lb.isnan().any().item<bool>())
+                return new BabResult(BabStatus.Unknown, null, Domains, Steps, "a bound pass produced NaN");
+            var masked = lb.masked_fill(mask.logical_not(), double.NegativeInfinity);
+            // A sub-domain inherits its parent's bound (its region is a subset), so a short optimisation never loses it.
+            var dl = torch.fmax(masked.amax(1), batch.ParentLb);
+            var keep = (dl <= 0).nonzero().reshape(-1);
+            if (keep.shape[0] == 0) return null;
+            if (capture.TryGetValue(0, out var inputA) && Candidates(batch.Flat.index_select(0, keep), caseIdx.index_select(0, keep),
+                    inputA.reshape(b, c.shape[1], -1).index_select(0, keep), masked.index_select(0, keep)) is { } cex)
+                return new BabResult(BabStatus.Violated, cex, Domains, Steps, null);
+            var score = Scores(relus, bounds, capture, mask, keep);
+            var (best, bestIdx) = score.max(1);
+            // Leaves: every neuron split or stable, or so few unstable ones left that SCIP is cheaper than splitting.
+            var leaf = (best < 0).logical_or((score >= 0).sum(1) <= options.ExactLeafUnstable);
+            if (leaf.any().item<bool>())
+            {
+                if (DecideLeaves(batch.Flat.index_select(0, keep), batch.Signs.index_select(0, keep), leaf) is { } decided) return decided;
+                var open = leaf.logical_not().nonzero().reshape(-1);
+                keep = keep.index_select(0, open);
+                bestIdx = bestIdx.index_select(0, open);
+                score = score.index_select(0, open);
+            }
+            if (keep.shape[0] == 0) return null;
+            if (Fsb)
+                bestIdx = FilteredSmartBranching.Choose(graph, relus, bounds.Select(ib => ib.Lower is null ? ib
+                        : new IntervalBounds(ib.Lower.index_select(0, keep), ib.Upper.index_select(0, keep))).ToArray(),
+                    c.index_select(0, keep), bias.index_select(0, keep), mask.index_select(0, keep), score,
+                    options.FsbCandidates, Rows(warm!.Best, keep), Rows(splits, keep), Rows(warm.BestBeta, keep), dl.index_select(0, keep));
+            var parent = batch.Select(keep, dl.index_select(0, keep), bestAlphas?.index_select(0, keep));
+            Children = (Split(parent, bestIdx, 1), Split(parent, bestIdx, -1));
+            return null;
+        }
+
+        /// <summary>The batch's split signs per activation node [b, ...shape], and the same keyed by the node's input.</summary>
+        (Dictionary<int, Tensor> ByNode, Dictionary<int, Tensor> ByInput) SplitsOf(Tensor signs)
+        {
+            long b = signs.shape[0];
             var splits = new Dictionary<int, Tensor>();
             var signOf = new Dictionary<int, Tensor>();
             for (int k = 0; k < relus.Length; k++)
             {
-                var s = bSigns.narrow(1, offsets[k], relus[k].Numel).to_type(spec.Lower.dtype)
-                    .reshape(ComputationGraph.Batched(b, relus[k].Shape));
+                var s = signs.narrow(1, offsets[k], relus[k].Numel).to_type(spec.Lower.dtype).reshape(ComputationGraph.Batched(b, relus[k].Shape));
                 splits[relus[k].Index] = s;
                 signOf[relus[k].Inputs[0]] = s;
             }
-            IntervalBounds Clamp(int node, IntervalBounds ib) => signOf.TryGetValue(node, out var s) ? Clamped(ib, s) : ib;
-            IntervalBounds[] bounds;
-            if (options.RecomputeIntermediate)
+            return (splits, signOf);
+        }
+
+        /// <summary>Every node's bounds for the batch: recomputed with the splits, or the root's clamped; null when cancelled.</summary>
+        IntervalBounds[]? IntermediateBounds(Tensor caseIdx, Dictionary<int, Tensor> signOf)
+        {
+            if (!options.RecomputeIntermediate)
+                return rootBounds.Select((rb, i) => rb.Lower is null ? rb
+                    : Clamp(signOf, i, new IntervalBounds(rb.Lower.index_select(0, caseIdx), rb.Upper.index_select(0, caseIdx)))).ToArray();
+            var box = new IntervalBounds(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx));
+            try
             {
-                var box = new IntervalBounds(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx));
-                try
-                {
-                    bounds = RecomputedBounds(graph, box, signOf, cancel);
-                }
-                catch (OperationCanceledException)
-                {
-                    return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
-                }
+                return RecomputedBounds(graph, box, signOf, cancel);
             }
-            else
+            catch (OperationCanceledException)
             {
-                bounds = rootBounds.Select((rb, i) => rb.Lower is null ? rb
-                    : Clamp(i, new IntervalBounds(rb.Lower.index_select(0, caseIdx), rb.Upper.index_select(0, caseIdx)))).ToArray();
-            }
-            var capture = new Dictionary<int, Tensor>();
-            bool fsb = options.Branching == BranchingRule.Fsb;
-            // Filtered smart branching re-bounds the children with the parent's best alphas and betas, so it keeps them
-            // even when the store does not (cold start: the search itself starts each domain from the default slopes).
-            using var warm = bAlphas is not null
-                ? new AlphaWarmStart(Dequantise(relus, offsets, bAlphas, spec.Lower.dtype), keepBetas: fsb)
-                : fsb ? new AlphaWarmStart(new Dictionary<int, Tensor>(), keepBetas: true) : null;
-            var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization, splits,
-                best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel, warm);
-            var bestAlphas = bAlphas is null ? null : Quantise(relus, warm!.Best, bAlphas);
-            domains += b;
-            steps++;
-            if (lb.isnan().any().item<bool>())
-                return new BabResult(BabStatus.Unknown, null, domains, steps, "a bound pass produced NaN");
-            var masked = lb.masked_fill(mask.logical_not(), double.NegativeInfinity);
-            // A sub-domain inherits its parent's bound (its region is a subset), so a short optimisation never loses it.
-            var dl = torch.fmax(masked.amax(1), parentLb.index_select(0, pick));
-            var keep = (dl <= 0).nonzero().reshape(-1);
-            if (keep.shape[0] > 0)
-            {
-                var kFlat = bFlat.index_select(0, keep);
-                var kSigns = bSigns.index_select(0, keep);
-                var kCase = caseIdx.index_select(0, keep);
-                var kLo = spec.Lower.index_select(0, kCase);
-                var kHi = spec.Upper.index_select(0, kCase);
-                if (capture.TryGetValue(0, out var inputA))
-                {
-                    var kA = inputA.reshape(b, c.shape[1], -1).index_select(0, keep);
-                    var corner = CandidateCheck.WorstCorner(kA, masked.index_select(0, keep), kLo, kHi);
-                    var refined = CandidateCheck.Refine(graph, spec, corner, kFlat, kLo, kHi);
-                    if (CandidateCheck.Find(graph, spec, torch.cat(new[] { corner, refined }), torch.cat(new[] { kFlat, kFlat }), confirm) is { } cex)
-                        return new BabResult(BabStatus.Violated, cex, domains, steps, null);
-                }
-                var score = Scores(relus, bounds, capture, mask, keep);
-                var (best, bestIdx) = score.max(1);
-                // Leaves: every ReLU split or stable, or so few unstable ones left that SCIP is cheaper than splitting.
-                var unstableLeft = (score >= 0).sum(1);
-                var leaf = (best < 0).logical_or(unstableLeft <= options.ExactLeafUnstable);
-                if (leaf.any().item<bool>())
-                {
-                    // Decide these exactly (binaries only for the unstable neurons left), split only the others.
-                    foreach (var row in leaf.nonzero().reshape(-1).cpu().data<long>().ToArray())
-                    {
-                        long flatIndex = kFlat[row].item<long>();
-                        var (outcome, x) = leaves.Decide(flatIndex, kSigns[row].cpu().data<sbyte>().ToArray(), deadline, cancel);
-                        if (outcome == MipVerifier.Outcome.Refuted) continue;
-                        if (outcome == MipVerifier.Outcome.TimedOut)
-                            return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
-                        if (outcome == MipVerifier.Outcome.Reached && confirm((int)(flatIndex / spec.Disjuncts), x!) is { } leafCex)
-                            return new BabResult(BabStatus.Violated, leafCex, domains, steps, null);
-                        return new BabResult(BabStatus.Unknown, null, domains, steps, outcome == MipVerifier.Outcome.Reached
-                            ? "the exact solution of a domain with every ReLU split was not confirmed by ONNX Runtime"
-                            : "a domain with every ReLU split could not be decided");
-                    }
-                    var open = leaf.logical_not().nonzero().reshape(-1);
-                    keep = keep.index_select(0, open);
-                    kFlat = kFlat.index_select(0, open);
-                    kSigns = kSigns.index_select(0, open);
-                    bestIdx = bestIdx.index_select(0, open);
-                    score = score.index_select(0, open);
-                }
-                if (fsb && keep.shape[0] > 0)
-                    bestIdx = FilteredSmartBranching.Choose(graph, relus, bounds.Select(ib => ib.Lower is null ? ib
-                            : new IntervalBounds(ib.Lower.index_select(0, keep), ib.Upper.index_select(0, keep))).ToArray(),
-                        c.index_select(0, keep), bias.index_select(0, keep), mask.index_select(0, keep), score,
-                        options.FsbCandidates, Rows(warm!.Best, keep), Rows(splits, keep), Rows(warm.BestBeta, keep), dl.index_select(0, keep));
-                var plus = kSigns.clone();
-                var minus = kSigns.clone();
-                var col = bestIdx.unsqueeze(1);
-                plus.scatter_(1, col, torch.ones(col.shape, dtype: ScalarType.Int8, device: device));
-                minus.scatter_(1, col, torch.full(col.shape, -1, dtype: ScalarType.Int8, device: device));
-                var kLb = dl.index_select(0, keep);
-                var newFlat = torch.cat(new[] { flat.index_select(0, rest), kFlat, kFlat });
-                var newSigns = torch.cat(new[] { signs.index_select(0, rest), plus, minus });
-                var newLb = torch.cat(new[] { parentLb.index_select(0, rest), kLb, kLb });
-                Swap(ref flat, newFlat); Swap(ref signs, newSigns); Swap(ref parentLb, newLb);
-                if (alphas is not null)
-                {
-                    var kAlphas = bestAlphas!.index_select(0, keep);
-                    Swap(ref alphas, torch.cat(new[] { alphas.index_select(0, rest), kAlphas, kAlphas }));
-                }
-            }
-            else
-            {
-                Swap(ref flat, flat.index_select(0, rest)); Swap(ref signs, signs.index_select(0, rest));
-                Swap(ref parentLb, parentLb.index_select(0, rest));
-                if (alphas is not null) Swap(ref alphas, alphas.index_select(0, rest));
+                return null;
             }
         }
-        return new BabResult(BabStatus.Proved, null, domains, steps, null);
+
+        /// <summary>Tests the corner minimising each open domain's linear bound, and its refinement.</summary>
+        Counterexample? Candidates(Tensor flat, Tensor caseIdx, Tensor inputA, Tensor atomLower)
+        {
+            var lo = spec.Lower.index_select(0, caseIdx);
+            var hi = spec.Upper.index_select(0, caseIdx);
+            var corner = CandidateCheck.WorstCorner(inputA, atomLower, lo, hi);
+            var refined = CandidateCheck.Refine(graph, spec, corner, flat, lo, hi);
+            return CandidateCheck.Find(graph, spec, torch.cat(new[] { corner, refined }), torch.cat(new[] { flat, flat }), confirm);
+        }
+
+        /// <summary>Decides the leaf domains exactly (binaries only for their unstable neurons); a result ends the search.</summary>
+        BabResult? DecideLeaves(Tensor flat, Tensor signs, Tensor leaf)
+        {
+            foreach (var row in leaf.nonzero().reshape(-1).cpu().data<long>().ToArray())
+            {
+                long flatIndex = flat[row].item<long>();
+                var (outcome, x) = leaves.Decide(flatIndex, signs[row].cpu().data<sbyte>().ToArray(), deadline, cancel);
+                if (outcome == MipVerifier.Outcome.Refuted) continue;
+                if (outcome == MipVerifier.Outcome.TimedOut)
+                    return new BabResult(BabStatus.Timeout, null, Domains, Steps, "time limit reached");
+                if (outcome == MipVerifier.Outcome.Reached && confirm((int)(flatIndex / spec.Disjuncts), x!) is { } leafCex)
+                    return new BabResult(BabStatus.Violated, leafCex, Domains, Steps, null);
+                return new BabResult(BabStatus.Unknown, null, Domains, Steps, outcome == MipVerifier.Outcome.Reached
+                    ? "the exact solution of a domain with every ReLU split was not confirmed by ONNX Runtime"
+                    : "a domain with every ReLU split could not be decided");
+            }
+            return null;
+        }
+
+        /// <summary>The parents with neuron <paramref name="neuron"/> ([n]) of each split to <paramref name="side"/>.</summary>
+        static SplitDomains Split(SplitDomains parent, Tensor neuron, sbyte side)
+        {
+            var col = neuron.unsqueeze(1);
+            var signs = parent.Signs.scatter(1, col, torch.full(col.shape, side, dtype: ScalarType.Int8, device: col.device));
+            return parent with { Signs = signs };
+        }
     }
+
+    static IntervalBounds Clamp(Dictionary<int, Tensor> signOf, int node, IntervalBounds ib) =>
+        signOf.TryGetValue(node, out var s) ? Clamped(ib, s) : ib;
 
     /// <summary>Whether an operator's neurons can be split at 0 (a two-piece linear activation).</summary>
     static bool IsSplittable(Operator op) => op is ActivationOperator { PiecewiseLinear: not null };
@@ -279,12 +310,5 @@ public static class ReluSplitBab
             offset += r.Numel;
         }
         return torch.cat(parts, 2);
-    }
-
-    static void Swap(ref Tensor t, Tensor replacement)
-    {
-        var moved = replacement.MoveToOuterDisposeScope();
-        t.Dispose();
-        t = moved;
     }
 }
