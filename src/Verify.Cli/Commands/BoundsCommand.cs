@@ -32,7 +32,7 @@ public static class BoundsCommand
             using var scope = torch.NewDisposeScope();
             var graph = graph0.To(device, dtype);
             var batch = SpecBatch.From(property, device, dtype);
-            var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(batch.Lower, batch.Upper), new BoundOptions(m, m));
+            var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(batch.Lower, batch.Upper), new BoundOptions(m));
             var outputs = BoundComputer.OutputBounds(graph, bounds, m);
             var margins = batch.DisjunctLower(BoundComputer.SpecLower(graph, bounds, batch.C, batch.Bias, m));
             var lo = ToRows(outputs.Lower);

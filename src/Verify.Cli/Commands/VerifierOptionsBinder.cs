@@ -128,12 +128,12 @@ public sealed class VerifierOptionsBinder
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
         MipRefineSchedule.AcceptOnlyFromAmong("layers", "spread");
         var d = VerifierPresets.Default.Options;
-        var bab = d.BabOptions;
-        var mip = d.MipRefinement;
-        Note(AlphaIterations, d.AlphaOptions.Iterations);
-        Note(AlphaRate, d.AlphaOptions.AlphaRate);
+        var bab = d.Bab;
+        var mip = d.MipRefine;
+        Note(AlphaIterations, d.Optimization.Iterations);
+        Note(AlphaRate, d.Optimization.AlphaRate);
         Note(BabBatch, bab.BatchSize);
-        Note(BabIterations, bab.StepOptimization.Iterations);
+        Note(BabIterations, bab.Optimization.Iterations);
         Note(BabMaxDomains, bab.MaxDomains);
         Note(InputSplitMax, d.InputSplitMaxInputs);
         Note(InputSplitBounds, bab.InputSplitCrownIntermediate ? "crown" : "forward");
@@ -175,13 +175,13 @@ public sealed class VerifierOptionsBinder
         var maxMemory = parse.GetValue(MaxMemory);
         if (maxMemory is { } gib && !(gib > 0)) throw new VerifyException("--max-memory must be a positive number of GiB");
         var p = PresetOf(parse).Options;
-        var pBab = p.BabOptions;
-        var pMip = p.MipRefinement;
-        var alphaRate = Pick(AlphaRate, p.AlphaOptions.AlphaRate);
+        var pBab = p.Bab;
+        var pMip = p.MipRefine;
+        var alphaRate = Pick(AlphaRate, p.Optimization.AlphaRate);
         if (!(alphaRate > 0)) throw new VerifyException("--alpha-lr must be positive");
         bool rateGiven = Given(AlphaRate);
-        var alpha = p.AlphaOptions with { Iterations = AtLeast(AlphaIterations, p.AlphaOptions.Iterations, 0) };
-        var step = pBab.StepOptimization with { Iterations = AtLeast(BabIterations, pBab.StepOptimization.Iterations, 0) };
+        var alpha = p.Optimization with { Iterations = AtLeast(AlphaIterations, p.Optimization.Iterations, 0) };
+        var step = pBab.Optimization with { Iterations = AtLeast(BabIterations, pBab.Optimization.Iterations, 0) };
         if (rateGiven) { alpha = alpha with { AlphaRate = alphaRate }; step = step with { AlphaRate = alphaRate }; }
         var refine = Given(MipRefine) ? MipRefineOf(parse.GetValue(MipRefine)!) with
         {

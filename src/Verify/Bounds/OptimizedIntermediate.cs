@@ -13,16 +13,17 @@ public static class OptimizedIntermediate
 {
     /// <summary>
     /// A copy of <paramref name="bounds"/> (sound bounds of every node) with the inexact neurons' bounds tightened,
-    /// until <paramref name="deadline"/>; nodes not reached, and nodes before <paramref name="from"/>, keep their bounds.
+    /// within <paramref name="budget"/>; nodes not reached, and nodes before <paramref name="from"/>, keep their bounds.
     /// </summary>
     public static IntervalBounds[] Tighten(ComputationGraph graph, IntervalBounds[] bounds, OptimizationOptions options,
-        int maxSpecsPerPass, DateTime deadline, CancellationToken cancel = default, int from = 1)
+        int maxSpecsPerPass, Budget budget, int from = 1)
     {
+        var cancel = budget.Cancel;
         var result = bounds.ToArray();
         long batch = bounds[0].Lower.shape[0];
         for (int i = Math.Max(1, from); i <= graph.OutputIndex; i++)
         {
-            if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested) break;
+            if (budget.Expired) break;
             if (!BoundComputer.NeedsRelaxation(graph, i) || BoundComputer.InexactNeurons(graph, i, result[i]) is not { } mask) continue;
             var node = graph.Nodes[i];
             var idx = mask.any(0).nonzero().reshape(-1);

@@ -5,7 +5,6 @@ namespace Verify.Branching;
 /// <summary>Options of branch and bound.</summary>
 /// <param name="BatchSize">Domains bounded together in one batched pass.</param>
 /// <param name="MaxDomains">Memory cap: the search gives up (unknown) when more domains than this are pending.</param>
-/// <param name="Optimization">alpha/beta optimisation per step (few iterations: it runs for every batch).</param>
 /// <param name="RecomputeIntermediate">ReLU splitting: recompute intermediate bounds by CROWN with the splits (tighter, slower) instead of only clamping the parent's.</param>
 /// <param name="ExactLeafUnstable">ReLU splitting: a domain with at most this many unstable ReLUs left is decided exactly by SCIP instead of being split further.</param>
 /// <param name="WorstFirst">ReLU splitting: expand the domains with the lowest bound first (best-first for a proof); false expands them in creation order (breadth-first).</param>
@@ -13,23 +12,24 @@ namespace Verify.Branching;
 /// <param name="WarmStartAlpha">ReLU splitting: each domain starts its alpha optimisation from its parent's best alphas.</param>
 /// <param name="Branching">ReLU splitting: how the neuron to split is chosen.</param>
 /// <param name="FsbCandidates">ReLU splitting with <see cref="BranchingRule.Fsb"/>: BaBSR candidates per domain whose children are estimated.</param>
-/// <param name="MaxMemoryBytes">Memory limit: the search stops (unknown, "memory limit") instead of growing its domain store when the process's resident memory plus the next step's estimated growth would pass it; null: <see cref="MemoryUse.DefaultShare"/> of physical memory.</param>
 public sealed record BabOptions(
     int BatchSize = 1024,
     int MaxDomains = 400_000,
-    OptimizationOptions? Optimization = null,
     bool RecomputeIntermediate = false,
     int ExactLeafUnstable = 6,
     bool WorstFirst = true,
     bool InputSplitCrownIntermediate = true,
     bool WarmStartAlpha = true,
     BranchingRule Branching = BranchingRule.BaBsr,
-    int FsbCandidates = 8,
-    long? MaxMemoryBytes = null)
+    int FsbCandidates = 8)
 {
-    /// <summary>The memory limit in effect, in bytes.</summary>
-    public long MemoryLimitBytes => MaxMemoryBytes ?? MemoryUse.DefaultLimitBytes();
+    /// <summary>alpha/beta optimisation per step (0 iterations: plain CROWN).</summary>
+    public OptimizationOptions Optimization { get; init; } = OptimizationOptions.PerStep;
 
-    /// <summary>Optimisation used per step (default: 20 iterations, or plain CROWN when 0).</summary>
-    public OptimizationOptions StepOptimization => Optimization ?? new OptimizationOptions(Iterations: 20, StallIterations: 3);
+    /// <summary>
+    /// Memory limit in bytes: the search stops (unknown, "memory limit") instead of growing its domain store when the
+    /// process's resident memory plus the next step's estimated growth would pass it; by default
+    /// <see cref="MemoryUse.DefaultShare"/> of physical memory.
+    /// </summary>
+    public long MaxMemoryBytes { get; init; } = MemoryUse.DefaultLimitBytes();
 }

@@ -28,10 +28,10 @@ public static class BabLimits
     /// The result that ends the search now (time out, too many pending domains, or <paramref name="memory"/> refusing a
     /// step that adds about <paramref name="growthBytes"/> to the domain store), or null to go on.
     /// </summary>
-    public static BabResult? Check(long pending, BabOptions options, DateTime deadline, CancellationToken cancel, long domains, int steps,
+    public static BabResult? Check(long pending, BabOptions options, Budget budget, long domains, int steps,
         MemoryGuard? memory = null, long growthBytes = 0)
     {
-        if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+        if (budget.Expired)
             return new BabResult(BabStatus.Timeout, null, domains, steps, "time limit reached");
         if (pending > options.MaxDomains)
             return new BabResult(BabStatus.Unknown, null, domains, steps, $"more than {options.MaxDomains} pending domains");

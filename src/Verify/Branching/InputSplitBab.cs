@@ -20,20 +20,23 @@ public static class InputSplitBab
     /// until all are refuted, a counterexample is confirmed by <paramref name="confirm"/>, or the deadline passes.
     /// </summary>
     public static BabResult Run(ComputationGraph graph, SpecBatch spec, long[] flatDisjuncts, BabOptions options,
-        Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default)
+        Func<int, double[], Counterexample?> confirm, Budget budget)
     {
         using var outer = torch.NewDisposeScope();
+        // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
+        using var atDeadline = budget.CancelAtDeadline();
+        budget = budget.WithCancel(atDeadline.Token);
         var flat = torch.tensor(flatDisjuncts, device: spec.Lower.device);
         var caseIdx = spec.CaseOf(flat);
         using var store = new DomainStore<BoxDomains>(new BoxDomains(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx), flat));
-        var search = new Search(graph, spec, options, confirm, cancel);
+        var search = new Search(graph, spec, options, confirm, budget.Cancel);
         var trimmer = new HeapTrimmer();
-        using var memory = new MemoryGuard(options.MemoryLimitBytes);
+        using var memory = new MemoryGuard(options.MaxMemoryBytes);
         while (store.Count > 0)
         {
             trimmer.BetweenSteps();
             long b = Math.Min(store.Count, options.BatchSize);
-            if (BabLimits.Check(store.Count, options, deadline, cancel, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
+            if (BabLimits.Check(store.Count, options, budget, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             if (search.Step(store.Take(b)) is { } end) return end;
             if (search.Children is { } children) store.Add(children.Left, children.Right);
@@ -112,10 +115,10 @@ public static class InputSplitBab
             var capture = new Dictionary<int, Tensor>();
             Tensor lb;
             using (torch.no_grad())
-                lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization with { Iterations = 0 },
+                lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.Optimization with { Iterations = 0 },
                     capture: capture, cancel: cancel);
-            if (options.StepOptimization.Iterations > 0 && Refuted(lb, mask).logical_not().any().item<bool>())
-                lb = torch.fmax(lb, OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization,
+            if (options.Optimization.Iterations > 0 && Refuted(lb, mask).logical_not().any().item<bool>())
+                lb = torch.fmax(lb, OptimizedBound.SpecLower(graph, bounds, c, bias, options.Optimization,
                     done: best => Refuted(best, mask).all().item<bool>(), cancel: cancel));
             return (bounds, influence, lb, capture[0].reshape(box.Lower.shape[0], c.shape[1], -1));
         }

@@ -36,10 +36,11 @@ internal sealed class LeafDecision : IDisposable
     static double[] Row(Tensor t) => t.to(ScalarType.Float64, CPU).reshape(-1).data<double>().ToArray();
 
     /// <summary>The outcome for disjunct <paramref name="flatDisjunct"/> under the sign row <paramref name="signs"/> (+1: input &gt;= 0, -1: &lt;= 0, 0: free).</summary>
-    public (MipVerifier.Outcome Outcome, double[]? Input) Decide(long flatDisjunct, sbyte[] signs, DateTime deadline, CancellationToken cancel)
+    public (MipVerifier.Outcome Outcome, double[]? Input) Decide(long flatDisjunct, sbyte[] signs, Budget budget)
     {
-        double seconds = (deadline - DateTime.UtcNow).TotalSeconds;
-        if (seconds <= 0 || cancel.IsCancellationRequested) return (MipVerifier.Outcome.TimedOut, null);
+        double seconds = budget.RemainingSeconds;
+        var cancel = budget.Cancel;
+        if (budget.Expired) return (MipVerifier.Outcome.TimedOut, null);
         if (g64 is null || bounds is null)
         {
             // Made on first use, owned by this object rather than by the caller's per-step dispose scope.

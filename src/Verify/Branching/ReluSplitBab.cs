@@ -22,13 +22,15 @@ public static class ReluSplitBab
     /// Searches the unrefuted disjuncts <paramref name="flatDisjuncts"/> (flat indices into <paramref name="spec"/>),
     /// with <paramref name="rootBounds"/> the intermediate bounds of every case's box ([cases, ...] per node) and
     /// <paramref name="rootLower"/>, when known, a sound lower bound of each of those disjuncts. <paramref name="memory"/>,
-    /// when given, guards the steps (else a guard for <see cref="BabOptions.MemoryLimitBytes"/>).
+    /// when given, guards the steps (else a guard for <see cref="BabOptions.MaxMemoryBytes"/>).
     /// </summary>
     public static BabResult Run(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, long[] flatDisjuncts,
-        BabOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel = default,
-        double[]? rootLower = null, MemoryGuard? memory = null)
+        BabOptions options, Func<int, double[], Counterexample?> confirm, Budget budget, double[]? rootLower = null, MemoryGuard? memory = null)
     {
         using var outer = torch.NewDisposeScope();
+        // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
+        using var atDeadline = budget.CancelAtDeadline();
+        budget = budget.WithCancel(atDeadline.Token);
         var device = spec.Lower.device;
         var relus = graph.Nodes.Where(n => IsSplittable(n.Op) && graph.AncestorsOf(graph.OutputIndex)[n.Index]).ToArray();
         if (graph.Nodes.FirstOrDefault(n => n.Op.NeedsInputBounds && !IsSplittable(n.Op)) is { } other)
@@ -49,15 +51,15 @@ public static class ReluSplitBab
         var signs = torch.zeros(flat.shape[0], offsets[^1], dtype: ScalarType.Int8, device: device);
         using var store = new DomainStore<SplitDomains>(new SplitDomains(flat, signs, parentLb, alphas));
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
-        var search = new Search(graph, spec, rootBounds, relus, offsets, options, confirm, leaves, deadline, cancel);
+        var search = new Search(graph, spec, rootBounds, relus, offsets, options, confirm, leaves, budget);
         var trimmer = new HeapTrimmer();
-        using var ownGuard = memory is null ? new MemoryGuard(options.MemoryLimitBytes) : null;
+        using var ownGuard = memory is null ? new MemoryGuard(options.MaxMemoryBytes) : null;
         memory ??= ownGuard;
         while (store.Count > 0)
         {
             trimmer.BetweenSteps();
             long b = Math.Min(store.Count, options.BatchSize);
-            if (BabLimits.Check(store.Count, options, deadline, cancel, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
+            if (BabLimits.Check(store.Count, options, budget, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             // Worst bound first, or in creation order.
             var order = options.WorstFirst ? store.Pending.ParentLb.argsort() : null;
@@ -84,8 +86,10 @@ public static class ReluSplitBab
 
     /// <summary>The steps of one search: bound a batch, look for counterexamples, decide leaves exactly, split the rest.</summary>
     sealed class Search(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, Node[] relus, long[] offsets,
-        BabOptions options, Func<int, double[], Counterexample?> confirm, LeafDecision leaves, DateTime deadline, CancellationToken cancel)
+        BabOptions options, Func<int, double[], Counterexample?> confirm, LeafDecision leaves, Budget budget)
     {
+        CancellationToken cancel => budget.Cancel;
+
         public long Domains { get; private set; }
 
         public int Steps { get; private set; }
@@ -111,7 +115,7 @@ public static class ReluSplitBab
             using var warm = batch.Alphas is not null
                 ? new AlphaWarmStart(Dequantise(relus, offsets, batch.Alphas, spec.Lower.dtype), keepBetas: Fsb)
                 : Fsb ? new AlphaWarmStart(new Dictionary<int, Tensor>(), keepBetas: true) : null;
-            var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.StepOptimization, splits,
+            var lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.Optimization, splits,
                 best => InputSplitBab.Refuted(best, mask).all().item<bool>(), capture, cancel, warm);
             var bestAlphas = batch.Alphas is null ? null : Quantise(relus, warm!.Best, batch.Alphas);
             Domains += b;
@@ -197,7 +201,7 @@ public static class ReluSplitBab
             foreach (var row in leaf.nonzero().reshape(-1).cpu().data<long>().ToArray())
             {
                 long flatIndex = flat[row].item<long>();
-                var (outcome, x) = leaves.Decide(flatIndex, signs[row].cpu().data<sbyte>().ToArray(), deadline, cancel);
+                var (outcome, x) = leaves.Decide(flatIndex, signs[row].cpu().data<sbyte>().ToArray(), budget);
                 if (outcome == MipVerifier.Outcome.Refuted) continue;
                 if (outcome == MipVerifier.Outcome.TimedOut)
                     return new BabResult(BabStatus.Timeout, null, Domains, Steps, "time limit reached");

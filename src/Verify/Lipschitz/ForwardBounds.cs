@@ -56,16 +56,16 @@ public static class ForwardBounds
 
     /// <summary>
     /// Bounds [1, n_k] of each hidden layer over the box by alpha-CROWN: the CROWN bounds with every unstable neuron's
-    /// bounds optimised over the relaxation slopes of the layers below it, until <paramref name="deadline"/> (layers not
+    /// bounds optimised over the relaxation slopes of the layers below it, within <paramref name="budget"/> (layers not
     /// reached keep their CROWN bounds).
     /// </summary>
     public static IntervalBounds[] Optimized(LipschitzNetwork net, double[] lower, double[] upper, OptimizationOptions optimization,
-        DateTime deadline)
+        Budget budget)
     {
         var lo = tensor(lower, dtype: ScalarType.Float64, device: CPU).reshape(1, -1);
         var hi = tensor(upper, dtype: ScalarType.Float64, device: CPU).reshape(1, -1);
         var crown = BoundComputer.Intermediate(net.Graph, new IntervalBounds(lo, hi), BoundOptions.Crown);
-        var all = OptimizedIntermediate.Tighten(net.Graph, crown, optimization, BoundOptions.Crown.MaxSpecsPerPass, deadline);
+        var all = OptimizedIntermediate.Tighten(net.Graph, crown, optimization, BoundOptions.Crown.MaxSpecsPerPass, budget);
         return net.PreActivationNodes.Select(i => new IntervalBounds(all[i].Lower.reshape(1, -1), all[i].Upper.reshape(1, -1))).ToArray();
     }
 }

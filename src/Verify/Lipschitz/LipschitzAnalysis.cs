@@ -34,7 +34,7 @@ public static class LipschitzAnalysis
 
         clock.Restart();
         var forward = options.ForwardOptimization is { } optimization
-            ? ForwardBounds.Optimized(net, lower, upper, optimization, DateTime.UtcNow.AddSeconds(options.TimeoutSeconds))
+            ? ForwardBounds.Optimized(net, lower, upper, optimization, Budget.Seconds(options.TimeoutSeconds))
             : ForwardBounds.Compute(net, lower, upper);
         var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => net.ActivationOf(k).SlopeRange(forward[k])).ToArray();
         double forwardSeconds = clock.Elapsed.TotalSeconds;

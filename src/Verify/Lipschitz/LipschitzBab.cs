@@ -35,7 +35,7 @@ public static class LipschitzBab
         // The first round: every output's unsplit domain.
         var pending = new Children(zeros(outputs.Length, search.Neurons, dtype: ScalarType.Int8, device: CPU), Enumerable.Range(0, outputs.Length).ToArray());
         DomainStore<OpenDomains>? store = null;
-        using var memory = new MemoryGuard(options.MemoryLimitBytes);
+        using var memory = new MemoryGuard(options.MaxMemoryBytes);
         bool stopped = false;
         try
         {

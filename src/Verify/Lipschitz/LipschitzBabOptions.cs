@@ -7,13 +7,12 @@ namespace Verify.Lipschitz;
 /// <param name="LpFilterDepth">
 /// Internal domains with at least this many splits are checked for reachability by an LP (0: only fully split ones).
 /// </param>
-/// <param name="MaxMemoryBytes">
-/// Memory limit: the search stops with its current bound instead of growing its queue when resident memory plus the
-/// next round's children would pass it; null: <see cref="Branching.MemoryUse.DefaultShare"/> of physical memory.
-/// </param>
-public sealed record LipschitzBabOptions(double TimeLimitSeconds = 60, int BatchSize = 32, int MaxDomains = 200_000, int LpFilterDepth = 2,
-    long? MaxMemoryBytes = null)
+public sealed record LipschitzBabOptions(double TimeLimitSeconds = 60, int BatchSize = 32, int MaxDomains = 200_000, int LpFilterDepth = 2)
 {
-    /// <summary>The memory limit in effect, in bytes.</summary>
-    public long MemoryLimitBytes => MaxMemoryBytes ?? Branching.MemoryUse.DefaultLimitBytes();
+    /// <summary>
+    /// Memory limit in bytes: the search stops with its current bound instead of growing its store when resident memory
+    /// plus the next round's children would pass it; by default <see cref="Branching.MemoryUse.DefaultShare"/> of
+    /// physical memory.
+    /// </summary>
+    public long MaxMemoryBytes { get; init; } = Branching.MemoryUse.DefaultLimitBytes();
 }

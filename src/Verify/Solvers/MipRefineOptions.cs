@@ -19,8 +19,14 @@ namespace Verify.Solvers;
 /// of the activation just below it, those with the largest |weight|·intercept (<see cref="PartialBinaries"/>); 0: all.</param>
 public sealed record MipRefineOptions(double Seconds, double NeuronSeconds = 5, int Threads = 0, double Gap = 1e-2,
     int BatchIndex = 0, double BoundSlack = NodeBoundArrays.DefaultSlack, Bounds.OptimizationOptions? Reoptimize = null,
-    bool SpreadOverNodes = false, int ExactLayers = 0, int NearestBinaries = 0)
+    bool SpreadOverNodes = false, int ExactLayers = MipRefineOptions.DefaultExactLayers, int NearestBinaries = MipRefineOptions.DefaultNearestBinaries)
 {
+    /// <summary>The default of <see cref="ExactLayers"/>: binaries in the nearest activation layer only (measured best on MNIST-FC, docs/benchmarks.md).</summary>
+    public const int DefaultExactLayers = 1;
+
+    /// <summary>The default of <see cref="NearestBinaries"/> (measured best of 0, 24 and 64 on MNIST-FC, docs/benchmarks.md).</summary>
+    public const int DefaultNearestBinaries = 24;
+
     /// <summary>The number of parallel solves in effect.</summary>
     public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
 }

@@ -99,7 +99,7 @@ public static class MipRefinement
                     result = Rebound(graph, result, node + 1);
                     if (options.Reoptimize is { } alpha)
                         result = OptimizedIntermediate.Tighten(graph, result, alpha, BoundOptions.Crown.MaxSpecsPerPass,
-                            DateTime.UtcNow.AddSeconds(Math.Max(0, Remaining())), cancel, from: node + 1);
+                            Budget.Seconds(Remaining(), cancel), from: node + 1);
                 }
                 if (sufficient?.Invoke(result) == true)
                 {

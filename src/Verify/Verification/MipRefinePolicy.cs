@@ -9,8 +9,8 @@ namespace Verify.Verification;
 /// <param name="NearestBinaries">Binaries per refined neuron in the activation just below it (0: all; see <see cref="Solvers.MipRefineOptions.NearestBinaries"/>).</param>
 /// <param name="ExactLayers">Activation layers below a refined node that get binaries (0: all; see <see cref="Solvers.MipRefineOptions.ExactLayers"/>).</param>
 public sealed record MipRefinePolicy(double UpFrontSeconds = 0, bool AfterFirstSlice = true, double FirstSliceShare = 0.1,
-    double RefineShare = 0.75, MipRefineSchedule Schedule = MipRefineSchedule.Spread, int ExactLayers = 1,
-    int NearestBinaries = 24)
+    double RefineShare = 0.75, MipRefineSchedule Schedule = MipRefineSchedule.Spread,
+    int ExactLayers = Solvers.MipRefineOptions.DefaultExactLayers, int NearestBinaries = Solvers.MipRefineOptions.DefaultNearestBinaries)
 {
     /// <summary>The refinement options of one case with the given budget, for this policy's schedule.</summary>
     public Solvers.MipRefineOptions Options(double seconds, int batchIndex, Bounds.OptimizationOptions reoptimize) =>

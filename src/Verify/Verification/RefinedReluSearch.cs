@@ -21,34 +21,29 @@ internal static class RefinedReluSearch
     /// their best root bounds. Refinement results are added to <paramref name="refinement"/>.
     /// </summary>
     public static BabResult Run(ComputationGraph g, SpecBatch spec, IntervalBounds[] root, long[] open, double[] openLower,
-        VerifierOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel,
-        List<MipRefineResult> refinement)
+        VerifierOptions options, Func<int, double[], Counterexample?> confirm, Budget budget, List<MipRefineResult> refinement)
     {
-        var policy = options.MipRefinement;
+        var policy = options.MipRefine;
         bool stage = policy.AfterFirstSlice && MipRefinement.Suits(g);
-        var sliceEnd = stage ? Min(deadline, DateTime.UtcNow.AddSeconds(policy.FirstSliceShare * options.TimeoutSeconds)) : deadline;
-        using var firstGuard = new MemoryGuard(options.BabOptions.MemoryLimitBytes);
-        var first = Search(g, spec, root, open, openLower, options, confirm, sliceEnd, cancel, firstGuard);
-        if (!stage || first.Status != BabStatus.Timeout || DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+        var slice = stage ? budget.AtMost(policy.FirstSliceShare * options.TimeoutSeconds) : budget;
+        using var firstGuard = new MemoryGuard(options.Bab.MaxMemoryBytes);
+        var first = ReluSplitBab.Run(g, spec, root, open, options.Bab, confirm, slice, openLower, firstGuard);
+        if (!stage || first.Status != BabStatus.Timeout || budget.Expired)
             return first;
 
-        using var byDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        byDeadline.CancelAfter(Until(deadline));
-        double budget = policy.RefineShare * (deadline - DateTime.UtcNow).TotalSeconds;
+        using var byDeadline = budget.CancelAtDeadline();
+        var refine = budget.WithCancel(byDeadline.Token).Share(policy.RefineShare);
         IntervalBounds[] refined;
-        using (var byBudget = CancellationTokenSource.CreateLinkedTokenSource(byDeadline.Token))
-        {
-            byBudget.CancelAfter(TimeSpan.FromSeconds(budget));
-            refined = Refine(g, spec, root, options, budget, refinement, byBudget.Token);
-        }
+        using (var byBudget = refine.CancelAtDeadline())
+            refined = Refine(g, spec, root, options, refine.RemainingSeconds, refinement, byBudget.Token);
         if (byDeadline.IsCancellationRequested) return first with { Reason = "time limit reached" };
-        var lower = Verifier.DisjunctLowers(spec, OptimizedBound.SpecLower(g, refined, spec.C, spec.Bias, options.AlphaOptions,
+        var lower = Verifier.DisjunctLowers(spec, OptimizedBound.SpecLower(g, refined, spec.C, spec.Bias, options.Optimization,
             done: best => Verifier.AllRefuted(spec, best), cancel: byDeadline.Token));
         var stillOpen = open.Where(f => !(lower[f] > 0)).ToArray();
         if (stillOpen.Length == 0) return new BabResult(BabStatus.Proved, null, first.Domains, first.Steps, null);
         // The second search's first step is guarded by the work memory the first search's steps showed.
-        using var secondGuard = new MemoryGuard(options.BabOptions.MemoryLimitBytes, firstGuard.Workspace);
-        var second = Search(g, spec, refined, stillOpen, stillOpen.Select(f => lower[f]).ToArray(), options, confirm, deadline, cancel, secondGuard);
+        using var secondGuard = new MemoryGuard(options.Bab.MaxMemoryBytes, firstGuard.Workspace);
+        var second = ReluSplitBab.Run(g, spec, refined, stillOpen, options.Bab, confirm, budget, stillOpen.Select(f => lower[f]).ToArray(), secondGuard);
         return second with { Domains = first.Domains + second.Domains, Steps = first.Steps + second.Steps };
     }
 
@@ -65,12 +60,12 @@ internal static class RefinedReluSearch
         var result = bounds;
         // Spread schedule: the last node's neurons by their effect on the property's bound; the earlier ones nearest to
         // stable first, which leaves fewer binaries and tighter bounds for every node above them (docs/benchmarks.md).
-        bool scoreLast = options.MipRefinement.Schedule == MipRefineSchedule.Spread;
+        bool scoreLast = options.MipRefine.Schedule == MipRefineSchedule.Spread;
         int last = LpRelaxation.PreActivationNodes(g).DefaultIfEmpty(-1).Last();
         for (int c = 0; c < spec.Cases && budget > 0 && !cancel.IsCancellationRequested; c++)
         {
             var r = MipRefinement.Tighten(g, lo[c].data<double>().ToArray(), hi[c].data<double>().ToArray(), result,
-                options.MipRefinement.Options(budget / (spec.Cases - c), c, options.IntermediateOptimization),
+                options.MipRefine.Options(budget / (spec.Cases - c), c, options.IntermediateOptimization),
                 b => Verifier.AllRefuted(spec, OptimizedBound.SpecLower(g, b, spec.C, spec.Bias, options.IntermediateOptimization,
                     done: best => Verifier.AllRefuted(spec, best), cancel: cancel)), cancel,
                 scoreLast ? (b, node) => node == last ? Importance(g, spec, b, node, c, options.IntermediateOptimization, cancel) : null : null);
@@ -107,22 +102,5 @@ internal static class RefinedReluSearch
             ? (a[c].flatten(1).to(ScalarType.Float64).cpu().clamp_max(0).abs() * open.unsqueeze(1)).sum(0)
             : torch.zeros_like(intercept);
         return InterceptScore.Of(weight, intercept).data<double>().ToArray();
-    }
-
-    static BabResult Search(ComputationGraph g, SpecBatch spec, IntervalBounds[] root, long[] open, double[] openLower,
-        VerifierOptions options, Func<int, double[], Counterexample?> confirm, DateTime deadline, CancellationToken cancel, MemoryGuard memory)
-    {
-        // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        stop.CancelAfter(Until(deadline));
-        return ReluSplitBab.Run(g, spec, root, open, options.BabOptions, confirm, deadline, stop.Token, openLower, memory);
-    }
-
-    static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
-
-    static TimeSpan Until(DateTime deadline)
-    {
-        var left = deadline - DateTime.UtcNow;
-        return left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1);
     }
 }

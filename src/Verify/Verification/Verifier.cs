@@ -19,15 +19,12 @@ public static class Verifier
     /// <summary>Largest number of attack candidates re-run in ONNX Runtime per check.</summary>
     const int MaxConfirmations = 16;
 
-    /// <summary>Largest share of the remaining time MIP refinement of intermediate bounds may take.</summary>
-    const double MaxRefineShare = 0.8;
-
     /// <summary>Runs the check. <paramref name="runner"/> (ONNX Runtime on the original model) confirms counterexamples.</summary>
     public static VerificationResult Check(ComputationGraph graph, OnnxRuntimeRunner? runner, VnnProperty property,
         VerifierOptions options, CancellationToken cancel = default)
     {
         var total = Stopwatch.StartNew();
-        var deadline = DateTime.UtcNow.AddSeconds(options.TimeoutSeconds);
+        var budget = Budget.Seconds(options.TimeoutSeconds, cancel);
         var methods = new List<MethodBounds>();
         double attackSeconds = 0;
         string? reason = null;
@@ -45,37 +42,36 @@ public static class Verifier
             if (options.Attack is { } attack)
             {
                 var sw = Stopwatch.StartNew();
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                cts.CancelAfter(Remaining(deadline));
+                using var cts = budget.CancelAtDeadline();
                 var candidates = PgdAttack.Run(g, spec, attack, cts.Token);
                 var cex = ConfirmCandidates(runner, property, candidates, ref reason);
                 attackSeconds = sw.Elapsed.TotalSeconds;
                 if (cex is not null) return Result(Verdict.Violated, cex, null);
             }
-            if (options.Method == MethodChoice.Mip) return RunMip(graph, property, runner, deadline, cancel, Result);
+            if (options.Method == MethodChoice.Mip) return RunMip(graph, property, runner, budget, Result);
             var box = new IntervalBounds(spec.Lower, spec.Upper);
             IntervalBounds[]? crownBounds = null, rootBounds = null;
             MethodBounds? last = null;
             foreach (var method in MethodsOf(options.Method))
             {
-                if (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested) return Result(Verdict.Timeout, null, "time limit reached");
+                if (budget.Expired) return Result(Verdict.Timeout, null, "time limit reached");
                 var sw = Stopwatch.StartNew();
                 Tensor atoms;
                 if (method == BoundMethod.Ibp)
                 {
-                    var ibp = BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Ibp, BoundMethod.Ibp, options.MaxSpecsPerPass), cancel: cancel);
+                    var ibp = BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Ibp, options.MaxSpecsPerPass), cancel: cancel);
                     atoms = BoundComputer.SpecLower(g, ibp, spec.C, spec.Bias, BoundMethod.Ibp);
                 }
                 else
                 {
-                    crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, BoundMethod.Crown, options.MaxSpecsPerPass), cancel: cancel);
+                    crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, options.MaxSpecsPerPass), cancel: cancel);
                     if (method == BoundMethod.Crown)
                         atoms = BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown);
                     else
                     {
-                        rootBounds ??= RootBounds(g, spec, crownBounds, options, deadline, refinement, cancel);
+                        rootBounds ??= RootBounds(g, spec, crownBounds, options, budget, refinement);
                         atoms = torch.fmax(last?.AtomLower ?? torch.full_like(spec.Bias, double.NegativeInfinity),
-                            OptimizedBound.SpecLower(g, rootBounds, spec.C, spec.Bias, options.AlphaOptions,
+                            OptimizedBound.SpecLower(g, rootBounds, spec.C, spec.Bias, options.Optimization,
                                 done: best => AllRefuted(spec, best), cancel: cancel));
                     }
                 }
@@ -91,8 +87,7 @@ public static class Verifier
                 // A longer attack before the search: cheap next to branch and bound, and it ends it when it succeeds.
                 if (options.Attack is { } first)
                 {
-                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                    cts.CancelAfter(TimeSpan.FromSeconds(Math.Max(0.001, (deadline - DateTime.UtcNow).TotalSeconds / 10)));
+                    using var cts = budget.Share(options.Shares.StrongAttack).CancelAtDeadline();
                     var strong = first with { Steps = first.Steps * 3, Restarts = first.Restarts * 4, Seed = first.Seed + 1 };
                     var sw = Stopwatch.StartNew();
                     var cex = ConfirmCandidates(runner, property, PgdAttack.Run(g, spec, strong, cts.Token), ref reason);
@@ -100,15 +95,9 @@ public static class Verifier
                     if (cex is not null) return Result(Verdict.Violated, cex, null);
                 }
                 var openLower = open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray();
-                if (g.InputSize <= options.InputSplitMaxInputs)
-                {
-                    // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
-                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                    stop.CancelAfter(Remaining(deadline));
-                    bab = InputSplitBab.Run(g, spec, open, options.BabOptions, Confirm, deadline, stop.Token);
-                }
-                else
-                    bab = RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, deadline, cancel, refinement);
+                bab = g.InputSize <= options.InputSplitMaxInputs
+                    ? InputSplitBab.Run(g, spec, open, options.Bab, Confirm, budget)
+                    : RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, budget, refinement);
                 return bab.Status switch
                 {
                     BabStatus.Proved => Result(Verdict.Holds, null, null),
@@ -117,14 +106,14 @@ public static class Verifier
                     _ => Result(Verdict.Unknown, null, bab.Reason),
                 };
             }
-            if (DateTime.UtcNow >= deadline) return Result(Verdict.Timeout, null, "time limit reached");
+            if (budget.Expired) return Result(Verdict.Timeout, null, "time limit reached");
             return Result(Verdict.Unknown, null, reason ?? "bounds too loose to prove the property");
         }
         catch (VerifyException)
         {
             throw;
         }
-        catch (OperationCanceledException) when (DateTime.UtcNow >= deadline || cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (budget.Expired)
         {
             return Result(Verdict.Timeout, null, "time limit reached");
         }
@@ -140,35 +129,33 @@ public static class Verifier
     /// alpha-CROWN, and tightened by LP and by MIP up front when asked (and time allows).
     /// </summary>
     static IntervalBounds[] RootBounds(ComputationGraph g, SpecBatch spec, IntervalBounds[] crown, VerifierOptions options,
-        DateTime deadline, List<Solvers.MipRefineResult> refinement, CancellationToken cancel)
+        Budget budget, List<Solvers.MipRefineResult> refinement)
     {
         var bounds = crown;
         if (options.OptimizeIntermediate)
-        {
-            var until = DateTime.UtcNow.AddSeconds(Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds / 4));
-            bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass, until, cancel);
-        }
+            bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass,
+                budget.Share(options.Shares.IntermediateAlpha));
         var lo = spec.Lower.to(ScalarType.Float64).cpu();
         var hi = spec.Upper.to(ScalarType.Float64).cpu();
-        var budget = Math.Min(options.LpTightenSeconds, (deadline - DateTime.UtcNow).TotalSeconds / 2);
-        for (int c = 0; c < spec.Cases && budget > 0; c++)
+        var lpSeconds = Math.Min(options.LpTightenSeconds, budget.RemainingSeconds * options.Shares.LpTighten);
+        for (int c = 0; c < spec.Cases && lpSeconds > 0; c++)
         {
             var started = DateTime.UtcNow;
             bounds = Solvers.LpRelaxation.TightenIntermediate(g, lo[c].data<double>().ToArray(), hi[c].data<double>().ToArray(),
-                bounds, budget / (spec.Cases - c), new Solvers.LpOptions(BatchIndex: c));
-            budget -= (DateTime.UtcNow - started).TotalSeconds;
+                bounds, lpSeconds / (spec.Cases - c), new Solvers.LpOptions(BatchIndex: c));
+            lpSeconds -= (DateTime.UtcNow - started).TotalSeconds;
         }
-        if (options.MipRefinement.UpFrontSeconds is > 0 and var seconds)
+        if (options.MipRefine.UpFrontSeconds is > 0 and var seconds)
             bounds = RefinedReluSearch.Refine(g, spec, bounds, options,
-                Math.Min(seconds, (deadline - DateTime.UtcNow).TotalSeconds * MaxRefineShare), refinement, cancel);
+                Math.Min(seconds, budget.RemainingSeconds * options.Shares.UpFrontRefine), refinement, budget.Cancel);
         return bounds;
     }
 
     /// <summary>The exact MIP check; a violating point counts only once ONNX Runtime confirms it.</summary>
-    static VerificationResult RunMip(ComputationGraph graph, VnnProperty property, OnnxRuntimeRunner? runner, DateTime deadline,
-        CancellationToken cancel, Func<Verdict, Counterexample?, string?, VerificationResult> result)
+    static VerificationResult RunMip(ComputationGraph graph, VnnProperty property, OnnxRuntimeRunner? runner, Budget budget,
+        Func<Verdict, Counterexample?, string?, VerificationResult> result)
     {
-        var mip = Solvers.MipVerifier.Check(graph, property, Math.Max(0, (deadline - DateTime.UtcNow).TotalSeconds), cancel);
+        var mip = Solvers.MipVerifier.Check(graph, property, budget.RemainingSeconds, budget.Cancel);
         if (mip.Verdict != Verdict.Violated) return result(mip.Verdict, null, mip.Reason);
         var cex = runner is null || mip.Input is null ? null : CounterexampleChecker.Confirm(runner, property, mip.Case, mip.Input);
         return cex is null
@@ -182,9 +169,9 @@ public static class Verifier
         var sw = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
         var inter = method == BoundMethod.Ibp ? BoundMethod.Ibp : BoundMethod.Crown;
-        var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(spec.Lower, spec.Upper), new BoundOptions(inter, inter, options.MaxSpecsPerPass));
+        var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(spec.Lower, spec.Upper), new BoundOptions(inter, options.MaxSpecsPerPass));
         var atoms = method == BoundMethod.AlphaCrown
-            ? OptimizedBound.SpecLower(graph, bounds, spec.C, spec.Bias, options.AlphaOptions, done: best => AllRefuted(spec, best))
+            ? OptimizedBound.SpecLower(graph, bounds, spec.C, spec.Bias, options.Optimization, done: best => AllRefuted(spec, best))
             : BoundComputer.SpecLower(graph, bounds, spec.C, spec.Bias, method);
         var result = Summarise(method, spec, atoms, sw.Elapsed.TotalSeconds);
         result.AtomLower?.MoveToOuterDisposeScope();
@@ -240,12 +227,6 @@ public static class Verifier
 
     /// <summary>The first line of a message (native errors append a stack trace).</summary>
     static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
-
-    static TimeSpan Remaining(DateTime deadline)
-    {
-        var r = deadline - DateTime.UtcNow;
-        return r > TimeSpan.Zero ? r : TimeSpan.FromMilliseconds(1);
-    }
 
     static Counterexample? ConfirmCandidates(OnnxRuntimeRunner? runner, VnnProperty property, IReadOnlyList<AttackCandidate> candidates, ref string? reason)
     {

@@ -29,11 +29,8 @@ public enum MethodChoice
 /// <param name="DType">Floating dtype of every tensor (float32 or float64).</param>
 /// <param name="Attack">PGD options; null skips the attack.</param>
 /// <param name="MaxSpecsPerPass">Largest number of specifications pushed backward at once.</param>
-/// <param name="Optimization">alpha-CROWN options of the whole-property bound.</param>
-/// <param name="Bab">Branch-and-bound options.</param>
 /// <param name="InputSplitMaxInputs">Inputs up to this many are split (input branching); larger ones split ReLUs.</param>
 /// <param name="OptimizeIntermediate">Optimise the intermediate bounds of the root by alpha-CROWN before the property's bound and branch and bound.</param>
-/// <param name="MipRefine">When intermediate bounds are refined by MIP (SCIP); null: <see cref="MipRefinePolicy.Automatic"/>.</param>
 /// <param name="LpTightenSeconds">Time for tightening the intermediate bounds of unstable neurons by LP (OR-Tools GLOP) before alpha-CROWN and ReLU branching; 0 turns it off.</param>
 public sealed record VerifierOptions(
     MethodChoice Method,
@@ -42,26 +39,26 @@ public sealed record VerifierOptions(
     ScalarType DType,
     AttackOptions? Attack,
     int MaxSpecsPerPass = 4096,
-    OptimizationOptions? Optimization = null,
-    BabOptions? Bab = null,
     int InputSplitMaxInputs = 16,
     bool OptimizeIntermediate = true,
-    double LpTightenSeconds = 0,
-    MipRefinePolicy? MipRefine = null)
+    double LpTightenSeconds = 0)
 {
+    /// <summary>alpha-CROWN options of the whole-property bound.</summary>
+    public OptimizationOptions Optimization { get; init; } = OptimizationOptions.WholeProperty;
+
+    /// <summary>Branch-and-bound options.</summary>
+    public BabOptions Bab { get; init; } = new();
+
+    /// <summary>When intermediate bounds are refined by MIP (SCIP).</summary>
+    public MipRefinePolicy MipRefine { get; init; } = MipRefinePolicy.Automatic;
+
+    /// <summary>How the time is divided between the stages.</summary>
+    public TimeShares Shares { get; init; } = new();
+
     /// <summary>CPU, float32, auto method, 60 s, default attack.</summary>
     public static VerifierOptions Default { get; } =
         new(MethodChoice.Auto, 60, TorchSharp.torch.CPU, ScalarType.Float32, new AttackOptions());
 
-    /// <summary>The alpha-CROWN options in effect.</summary>
-    public OptimizationOptions AlphaOptions => Optimization ?? new OptimizationOptions(Iterations: 50, StallIterations: 8);
-
-    /// <summary>The alpha-CROWN options of intermediate bounds (fewer steps than the property's).</summary>
-    public OptimizationOptions IntermediateOptimization => AlphaOptions with { Iterations = Math.Min(AlphaOptions.Iterations, 20), StallIterations = 4 };
-
-    /// <summary>The MIP refinement policy in effect.</summary>
-    public MipRefinePolicy MipRefinement => MipRefine ?? MipRefinePolicy.Automatic;
-
-    /// <summary>The branch-and-bound options in effect.</summary>
-    public BabOptions BabOptions => Bab ?? new BabOptions();
+    /// <summary>The alpha-CROWN options of intermediate bounds: the property's, with at most 20 steps and a shorter stall.</summary>
+    public OptimizationOptions IntermediateOptimization => Optimization with { Iterations = Math.Min(Optimization.Iterations, 20), StallIterations = 4 };
 }

@@ -16,12 +16,7 @@ public static class VerifierPresets
     /// </summary>
     public static VerifierPreset Default { get; } = new("default",
         "the measured defaults (docs/benchmarks.md)",
-        VerifierOptions.Default with
-        {
-            Optimization = new OptimizationOptions(Iterations: 50, AlphaRate: 0.1, StallIterations: 8),
-            Bab = new BabOptions(Optimization: new OptimizationOptions(Iterations: 20, AlphaRate: 0.1, StallIterations: 3)),
-            MipRefine = MipRefinePolicy.Automatic,
-        });
+        VerifierOptions.Default);
 
     /// <summary>
     /// Quick triage: a short attack (20 steps × 2 restarts), alpha-CROWN with 10 steps (intermediate layers too),
@@ -34,7 +29,7 @@ public static class VerifierPresets
         {
             Attack = new AttackOptions(Steps: 20, Restarts: 2),
             Optimization = new OptimizationOptions(Iterations: 10, AlphaRate: 0.1, StallIterations: 4),
-            Bab = Default.Options.BabOptions with { Optimization = new OptimizationOptions(Iterations: 5, AlphaRate: 0.1, StallIterations: 2) },
+            Bab = Default.Options.Bab with { Optimization = new OptimizationOptions(Iterations: 5, AlphaRate: 0.1, StallIterations: 2) },
             MipRefine = MipRefinePolicy.Off,
         });
 
@@ -52,7 +47,7 @@ public static class VerifierPresets
         {
             Attack = new AttackOptions(Steps: 200, Restarts: 32),
             Optimization = new OptimizationOptions(Iterations: 200, AlphaRate: 0.1, StallIterations: 20),
-            Bab = Default.Options.BabOptions with { Optimization = new OptimizationOptions(Iterations: 40, AlphaRate: 0.1, StallIterations: 6) },
+            Bab = Default.Options.Bab with { Optimization = new OptimizationOptions(Iterations: 40, AlphaRate: 0.1, StallIterations: 6) },
             MipRefine = MipRefinePolicy.Automatic,
         });
 

@@ -21,7 +21,7 @@ public class BoundSoundnessTests
             var widths = Shapes[seed % Shapes.Length];
             var g = RandomNetworks.Mlp(widths, seed);
             var box = RandomNetworks.Box(4, widths[0], 0.5, seed + 100);
-            var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(method, method));
+            var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(method));
             var xs = RandomNetworks.Samples(box, 500, seed + 200);
             var values = g.ForwardAll(xs.reshape(-1, widths[0]));
             for (int i = 0; i <= g.OutputIndex; i++)
@@ -81,7 +81,7 @@ public class BoundSoundnessTests
             var bias = torch.full(1, 1, 0.25, dtype: ScalarType.Float64);
             foreach (var m in new[] { BoundMethod.Ibp, BoundMethod.Crown })
             {
-                var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(m, m));
+                var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(m));
                 var lb = BoundComputer.SpecLower(g, bounds, ct, bias, m).item<double>();
                 Assert.That(lb, Is.LessThanOrEqualTo(mip.Value + 1e-7), $"{m} crossed the exact minimum (seed {seed})");
             }

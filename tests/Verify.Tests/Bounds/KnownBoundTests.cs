@@ -24,7 +24,7 @@ public class KnownBoundTests
 
     static (double Lo, double Hi) Range(ComputationGraph g, IntervalBounds box, BoundMethod m)
     {
-        var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(m, m));
+        var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(m));
         var o = BoundComputer.OutputBounds(g, bounds, m);
         return (o.Lower.item<double>(), o.Upper.item<double>());
     }

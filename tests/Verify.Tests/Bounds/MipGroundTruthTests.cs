@@ -36,7 +36,7 @@ public class MipGroundTruthTests
         var hi = box.Upper.reshape(-1).data<double>().ToArray();
         var ranges = new Dictionary<BoundMethod, IntervalBounds>();
         foreach (var m in new[] { BoundMethod.Ibp, BoundMethod.Crown })
-            ranges[m] = BoundComputer.OutputBounds(g, BoundComputer.Intermediate(g, box, new BoundOptions(m, m)), m);
+            ranges[m] = BoundComputer.OutputBounds(g, BoundComputer.Intermediate(g, box, new BoundOptions(m)), m);
         var samples = RandomNetworks.Samples(box, 2000, 70 + seed).reshape(new[] { 2000L }.Concat(g.InputShape).ToArray());
         var ys = g.Forward(samples).reshape(2000, -1);
         for (int j = 0; j < outputs; j++)
@@ -73,7 +73,7 @@ public class MipGroundTruthTests
             var box = RandomNetworks.Box(4, (int)g.InputSize, 0.5, 90);
             double Width(BoundMethod m)
             {
-                var r = BoundComputer.OutputBounds(g, BoundComputer.Intermediate(g, box, new BoundOptions(m, m)), m);
+                var r = BoundComputer.OutputBounds(g, BoundComputer.Intermediate(g, box, new BoundOptions(m)), m);
                 return (r.Upper - r.Lower).mean().item<double>();
             }
             ibpWidth += Width(BoundMethod.Ibp);

@@ -37,7 +37,7 @@ public class NonlinearGraphSoundnessTests
             {
                 var box64 = RandomNetworks.Box(Batch, n, radius, seed + 100);
                 var box = new IntervalBounds(box64.Lower.to_type(dtype), box64.Upper.to_type(dtype));
-                var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(method, method));
+                var bounds = BoundComputer.Intermediate(g, box, new BoundOptions(method));
                 var xs = RandomNetworks.Samples(box, Samples, seed + 200);
                 var values = g.ForwardAll(xs.reshape(-1, n));
                 double tol = dtype == ScalarType.Float32 ? 1e-5 : 1e-10;

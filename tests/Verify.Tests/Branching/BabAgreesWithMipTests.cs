@@ -112,7 +112,8 @@ public class BabAgreesWithMipTests
         var failures = new List<string>();
         var timeouts = new List<string>();
         var options = new VerifierOptions(MethodChoice.Bab, TimeLimit, CPU, ScalarType.Float32, Attack: null,
-            InputSplitMaxInputs: inputSplitMaxInputs, Bab: bab, MipRefine: mipRefine ?? MipRefinePolicy.Off);
+            InputSplitMaxInputs: inputSplitMaxInputs) { MipRefine = mipRefine ?? MipRefinePolicy.Off };
+        if (bab is not null) options = options with { Bab = bab };
         foreach (int seed in seeds)
         {
             if (failures.Count >= MaxFailures)

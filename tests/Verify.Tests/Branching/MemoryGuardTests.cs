@@ -39,7 +39,7 @@ public class MemoryGuardTests
     {
         if (!File.Exists("/proc/meminfo")) Assert.Ignore("no /proc on this system");
         long total = Kib("/proc/meminfo", "MemTotal:") * 1024;
-        long limit = new BabOptions().MemoryLimitBytes;
+        long limit = new BabOptions().MaxMemoryBytes;
         Assert.That(limit, Is.GreaterThan(0).And.LessThanOrEqualTo((long)(0.75 * total) + 1));
     }
 
@@ -47,11 +47,11 @@ public class MemoryGuardTests
     public void AStepIsRefusedOnlyWhenItsGrowthWouldPassTheLimit()
     {
         long limit = MemoryUse.ResidentBytes() + 1024 * MiB;
-        var options = new BabOptions(MaxMemoryBytes: limit);
-        var far = DateTime.UtcNow.AddHours(1);
+        var options = new BabOptions { MaxMemoryBytes = limit };
+        var far = Budget.Seconds(3600);
         using var guard = new MemoryGuard(limit);
-        Assert.That(BabLimits.Check(10, options, far, default, 0, 0, guard, growthBytes: 16 * MiB), Is.Null);
-        var stop = BabLimits.Check(10, options, far, default, 5, 1, guard, growthBytes: 2048 * MiB);
+        Assert.That(BabLimits.Check(10, options, far, 0, 0, guard, growthBytes: 16 * MiB), Is.Null);
+        var stop = BabLimits.Check(10, options, far, 5, 1, guard, growthBytes: 2048 * MiB);
         Assert.That(stop, Is.Not.Null);
         Assert.That((stop!.Status, stop.Domains, stop.Steps), Is.EqualTo((BabStatus.Unknown, 5L, 1)));
         Assert.That(stop.Reason, Does.StartWith(MemoryGuard.Reason));
@@ -96,8 +96,8 @@ public class MemoryGuardTests
     public void TinyLimitGivesUnknownWhereTheSearchWouldProve(int inputSplitMaxInputs)
     {
         var options = new VerifierOptions(MethodChoice.Bab, 30, CPU, ScalarType.Float32, Attack: null,
-            InputSplitMaxInputs: inputSplitMaxInputs, MipRefine: MipRefinePolicy.Off);
-        var tiny = options with { Bab = new BabOptions(MaxMemoryBytes: MiB) };
+            InputSplitMaxInputs: inputSplitMaxInputs) { MipRefine = MipRefinePolicy.Off };
+        var tiny = options with { Bab = new BabOptions { MaxMemoryBytes = MiB } };
         int compared = 0;
         for (int seed = 0; seed < 60 && compared < 3; seed++)
         {
@@ -125,7 +125,7 @@ public class MemoryGuardTests
         var outputs = Enumerable.Range(0, 10).ToArray();
         var sampled = SampledLowerBound.PerOutput(net, lo, hi);
         var free = LipschitzBab.Run(net, lo, hi, outputs, sampled, new LipschitzBabOptions(60));
-        var limited = LipschitzBab.Run(net, lo, hi, outputs, sampled, new LipschitzBabOptions(60, MaxMemoryBytes: MiB));
+        var limited = LipschitzBab.Run(net, lo, hi, outputs, sampled, new LipschitzBabOptions(60) { MaxMemoryBytes = MiB });
         Assert.That(free.All(r => r.Complete), Is.True);
         Assert.That(limited.Any(r => !r.Complete), Is.True);
         // Stopped early, the bounds stay sound: never below the exact values the complete search found.

@@ -15,14 +15,14 @@ public class BranchingOptionTests
     public void DefaultIsBabsr()
     {
         var (binder, parse) = Parse();
-        Assert.That(binder.Bind(parse, 10).BabOptions.Branching, Is.EqualTo(BranchingRule.BaBsr));
+        Assert.That(binder.Bind(parse, 10).Bab.Branching, Is.EqualTo(BranchingRule.BaBsr));
     }
 
     [Test]
     public void FsbWithItsCandidates()
     {
         var (binder, parse) = Parse("--bab-branching", "fsb", "--fsb-candidates", "5");
-        var bab = binder.Bind(parse, 10).BabOptions;
+        var bab = binder.Bind(parse, 10).Bab;
         Assert.That((bab.Branching, bab.FsbCandidates), Is.EqualTo((BranchingRule.Fsb, 5)));
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Verify.Branching;
 using Verify.Cli.Commands;
 
 using Verify.Tests.Support;
@@ -14,14 +15,14 @@ public class MemoryOptionTests
     public void GibibytesBecomeBytes()
     {
         var (binder, parse) = Parse("--max-memory", "1.5");
-        Assert.That(binder.Bind(parse, 10).BabOptions.MaxMemoryBytes, Is.EqualTo(3L << 29));
+        Assert.That(binder.Bind(parse, 10).Bab.MaxMemoryBytes, Is.EqualTo(3L << 29));
     }
 
     [Test]
     public void AbsentMeansTheDefaultShare()
     {
         var (binder, parse) = Parse();
-        Assert.That(binder.Bind(parse, 10).BabOptions.MaxMemoryBytes, Is.Null);
+        Assert.That(binder.Bind(parse, 10).Bab.MaxMemoryBytes, Is.EqualTo(MemoryUse.DefaultLimitBytes()));
     }
 
     [TestCase("0")]

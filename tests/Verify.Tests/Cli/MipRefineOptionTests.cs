@@ -12,7 +12,7 @@ public class MipRefineOptionTests
     static MipRefinePolicy Bind(params string[] args)
     {
         var (binder, parse) = CheckOptions.Parse(args);
-        return binder.Bind(parse, 10).MipRefinement;
+        return binder.Bind(parse, 10).MipRefine;
     }
 
     [Test]

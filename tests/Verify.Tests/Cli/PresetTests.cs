@@ -21,14 +21,18 @@ public class PresetTests
     /// <summary>What `verify check` built with no tuning flags before presets existed (the binder's code of commit 284766f).</summary>
     static readonly VerifierOptions TodaysDefaults = new(
         MethodChoice.Auto, 10, TorchSharp.torch.CPU, TorchSharp.torch.ScalarType.Float32, new AttackOptions(),
-        Optimization: new OptimizationOptions(Iterations: 50, AlphaRate: 0.1, StallIterations: 8),
-        Bab: new BabOptions(BatchSize: 1024, MaxDomains: 400_000,
-            Optimization: new OptimizationOptions(Iterations: 20, AlphaRate: 0.1, StallIterations: 3),
-            RecomputeIntermediate: false, WorstFirst: true, WarmStartAlpha: true, Branching: BranchingRule.BaBsr,
-            FsbCandidates: 8, InputSplitCrownIntermediate: true),
         InputSplitMaxInputs: 16,
-        LpTightenSeconds: 0,
-        MipRefine: MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Spread, ExactLayers = 1, NearestBinaries = 24 });
+        LpTightenSeconds: 0)
+    {
+        Optimization = new OptimizationOptions(Iterations: 50, AlphaRate: 0.1, StallIterations: 8),
+        Bab = new BabOptions(BatchSize: 1024, MaxDomains: 400_000,
+            RecomputeIntermediate: false, WorstFirst: true, WarmStartAlpha: true, Branching: BranchingRule.BaBsr,
+            FsbCandidates: 8, InputSplitCrownIntermediate: true)
+        {
+            Optimization = new OptimizationOptions(Iterations: 20, AlphaRate: 0.1, StallIterations: 3),
+        },
+        MipRefine = MipRefinePolicy.Automatic with { Schedule = MipRefineSchedule.Spread, ExactLayers = 1, NearestBinaries = 24 },
+    };
 
     [Test]
     public void TheDefaultPresetIsTodaysDefaults()
@@ -42,9 +46,9 @@ public class PresetTests
     public void FastIsShortAndHasNoMipRefinement()
     {
         var fast = Bind("--preset", "fast");
-        Assert.That(fast.MipRefinement, Is.EqualTo(MipRefinePolicy.Off));
-        Assert.That(fast.AlphaOptions.Iterations, Is.LessThan(TodaysDefaults.AlphaOptions.Iterations));
-        Assert.That(fast.BabOptions.StepOptimization.Iterations, Is.LessThan(TodaysDefaults.BabOptions.StepOptimization.Iterations));
+        Assert.That(fast.MipRefine, Is.EqualTo(MipRefinePolicy.Off));
+        Assert.That(fast.Optimization.Iterations, Is.LessThan(TodaysDefaults.Optimization.Iterations));
+        Assert.That(fast.Bab.Optimization.Iterations, Is.LessThan(TodaysDefaults.Bab.Optimization.Iterations));
         Assert.That(fast.Attack!.Steps * fast.Attack.Restarts, Is.LessThan(TodaysDefaults.Attack!.Steps * TodaysDefaults.Attack.Restarts));
         Assert.That(fast, Is.EqualTo(VerifierPresets.Fast.Options with { TimeoutSeconds = 10 }));
     }
@@ -53,9 +57,9 @@ public class PresetTests
     public void ThoroughSpendsMoreAndKeepsMipRefinementOn()
     {
         var thorough = Bind("--preset", "thorough");
-        Assert.That(thorough.MipRefinement.AfterFirstSlice, Is.True);
-        Assert.That(thorough.AlphaOptions.Iterations, Is.GreaterThan(TodaysDefaults.AlphaOptions.Iterations));
-        Assert.That(thorough.BabOptions.StepOptimization.Iterations, Is.GreaterThan(TodaysDefaults.BabOptions.StepOptimization.Iterations));
+        Assert.That(thorough.MipRefine.AfterFirstSlice, Is.True);
+        Assert.That(thorough.Optimization.Iterations, Is.GreaterThan(TodaysDefaults.Optimization.Iterations));
+        Assert.That(thorough.Bab.Optimization.Iterations, Is.GreaterThan(TodaysDefaults.Bab.Optimization.Iterations));
         Assert.That(thorough.Attack!.Steps * thorough.Attack.Restarts, Is.GreaterThan(TodaysDefaults.Attack!.Steps * TodaysDefaults.Attack.Restarts));
     }
 
@@ -63,13 +67,13 @@ public class PresetTests
     public void ExplicitFlagsOverrideThePreset()
     {
         var o = Bind("--preset", "fast", "--alpha-iterations", "33", "--mip-refine", "auto", "--bab-branching", "fsb", "--alpha-lr", "0.2");
-        Assert.That(o.AlphaOptions.Iterations, Is.EqualTo(33));
-        Assert.That(o.AlphaOptions.AlphaRate, Is.EqualTo(0.2));
-        Assert.That(o.BabOptions.StepOptimization.AlphaRate, Is.EqualTo(0.2));
-        Assert.That(o.MipRefinement, Is.EqualTo(MipRefinePolicy.Automatic));
-        Assert.That(o.BabOptions.Branching, Is.EqualTo(BranchingRule.Fsb));
+        Assert.That(o.Optimization.Iterations, Is.EqualTo(33));
+        Assert.That(o.Optimization.AlphaRate, Is.EqualTo(0.2));
+        Assert.That(o.Bab.Optimization.AlphaRate, Is.EqualTo(0.2));
+        Assert.That(o.MipRefine, Is.EqualTo(MipRefinePolicy.Automatic));
+        Assert.That(o.Bab.Branching, Is.EqualTo(BranchingRule.Fsb));
         Assert.That(o.Attack, Is.EqualTo(VerifierPresets.Fast.Options.Attack), "what was not given stays the preset's");
-        Assert.That(o.BabOptions.StepOptimization.Iterations, Is.EqualTo(VerifierPresets.Fast.Options.BabOptions.StepOptimization.Iterations));
+        Assert.That(o.Bab.Optimization.Iterations, Is.EqualTo(VerifierPresets.Fast.Options.Bab.Optimization.Iterations));
         Assert.That(Bind("--preset", "thorough", "--no-attack").Attack, Is.Null);
     }
 

@@ -51,7 +51,7 @@ public class ForwardMatchesOnnxRuntimeTests
         var values = graph.ForwardAll(samples.reshape(new[] { 3L * 400 }.Concat(graph.InputShape).ToArray()));
         foreach (var method in new[] { BoundMethod.Ibp, BoundMethod.Crown })
         {
-            var bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(method, method));
+            var bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(method));
             for (int i = 0; i <= graph.OutputIndex; i++)
             {
                 var v = values[i].reshape(3, 400, -1);

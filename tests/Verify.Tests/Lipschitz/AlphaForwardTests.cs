@@ -14,7 +14,7 @@ public class AlphaForwardTests
         var net = LipschitzNetwork.FromDense(dense);
         var (lo, hi, _) = LipschitzReference.Box(8, 0.3, 12);
         var crown = ForwardBounds.Compute(net, lo, hi);
-        var alpha = ForwardBounds.Optimized(net, lo, hi, new OptimizationOptions(Iterations: 30), DateTime.UtcNow.AddMinutes(1));
+        var alpha = ForwardBounds.Optimized(net, lo, hi, new OptimizationOptions(Iterations: 30), Budget.Seconds(60));
         double gain = 0;
         for (int k = 0; k < crown.Length; k++)
         {
@@ -73,7 +73,7 @@ public class AlphaForwardTests
         var net = LipschitzNetwork.FromDense(LipschitzReference.Mlp(new[] { 16, 8, 8, 8, 10 }, 5));
         var (lo, hi, _) = LipschitzReference.Box(16, 0.05, 5);
         var attained = SampledLowerBound.PerOutput(net, lo, hi)[3];
-        var forward = ForwardBounds.Optimized(net, lo, hi, new OptimizationOptions(), DateTime.UtcNow.AddMinutes(1));
+        var forward = ForwardBounds.Optimized(net, lo, hi, new OptimizationOptions(), Budget.Seconds(60));
         var slopes = Enumerable.Range(0, net.HiddenLayers).Select(k => net.ActivationOf(k).SlopeRange(forward[k])).ToArray();
         var jac = JacobianBounds.Compute(net, slopes, new[] { 3 }, JacobianMethod.Crown);
         static (double[] L, double[] U) Row(Verify.Graph.IntervalBounds b) => (b.Lower[0].data<double>().ToArray(), b.Upper[0].data<double>().ToArray());

@@ -16,7 +16,7 @@ public class MipRefinementTests
     {
         using var scope = torch.NewDisposeScope();
         var (g, box, lo, hi, crown) = Setup(kind, seed);
-        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, Threads: 2));
+        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, Threads: 2, ExactLayers: 0, NearestBinaries: 0));
         Assert.That(refined.Rejected, Is.Zero);
         var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 40 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
         for (int i = 0; i <= g.OutputIndex; i++)
@@ -38,7 +38,7 @@ public class MipRefinementTests
     {
         using var scope = torch.NewDisposeScope();
         var (g, box, lo, hi, crown) = Setup(kind, seed);
-        var alpha = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, Reoptimize: new OptimizationOptions()));
+        var alpha = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, Reoptimize: new OptimizationOptions(), ExactLayers: 0, NearestBinaries: 0));
         var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 50 + seed).reshape(new[] { 4000L }.Concat(g.InputShape).ToArray()));
         Assert.That(alpha.Rejected, Is.Zero);
         for (int i = 0; i <= g.OutputIndex; i++)
@@ -63,7 +63,7 @@ public class MipRefinementTests
         var g = RandomNetworks.Mlp(new[] { 2, 8, 8, 8, 1 }, 500 + seed, weightScale: 1.6);
         var box = RandomNetworks.Box(1, 2, 0.5, 60 + seed);
         var crown = BoundComputer.Intermediate(g, box, BoundOptions.Crown);
-        var refined = MipRefinement.Tighten(g, Row(box.Lower), Row(box.Upper), crown, new MipRefineOptions(60, NeuronSeconds: 30, Gap: 0));
+        var refined = MipRefinement.Tighten(g, Row(box.Lower), Row(box.Upper), crown, new MipRefineOptions(60, NeuronSeconds: 30, Gap: 0, ExactLayers: 0, NearestBinaries: 0));
         Assert.That(refined.Layers, Is.Not.Empty, "no node had unstable neurons");
 
         const int n = 301;
@@ -105,7 +105,7 @@ public class MipRefinementTests
     {
         using var scope = torch.NewDisposeScope();
         var (g, _, lo, hi, crown) = Setup("mlp 5-12-10-8-2", 2);
-        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(0));
+        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(0, ExactLayers: 0, NearestBinaries: 0));
         for (int i = 0; i <= g.OutputIndex; i++)
             Assert.That((refined.Bounds[i].Lower == crown[i].Lower).all().item<bool>() && (refined.Bounds[i].Upper == crown[i].Upper).all().item<bool>(), Is.True);
     }
@@ -122,7 +122,7 @@ public class MipRefinementTests
         // Sound float32 bounds: float64 CROWN widened by more than float32 rounding before the conversion.
         var crown32 = BoundComputer.Intermediate(g, box, BoundOptions.Crown).Select(b => new IntervalBounds(
             (b.Lower - 1e-6 * (1 + b.Lower.abs())).to(ScalarType.Float32), (b.Upper + 1e-6 * (1 + b.Upper.abs())).to(ScalarType.Float32))).ToArray();
-        var refined = MipRefinement.Tighten(g32, lo, hi, crown32, new MipRefineOptions(30));
+        var refined = MipRefinement.Tighten(g32, lo, hi, crown32, new MipRefineOptions(30, ExactLayers: 0, NearestBinaries: 0));
         var values = g.ForwardAll(RandomNetworks.Samples(box, 4000, 41).reshape(4000, -1));
         for (int i = 0; i <= g.OutputIndex; i++)
         {
@@ -150,7 +150,7 @@ public class MipRefinementTests
             Assert.That((current[node].Lower >= crown[node].Lower).all().item<bool>(), Is.True, "scores asked with bounds looser than the input");
             return Enumerable.Range(0, (int)g.Nodes[node].Numel).Select(_ => random.NextDouble()).ToArray();
         }
-        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, NeuronSeconds: 1, SpreadOverNodes: true),
+        var refined = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(30, NeuronSeconds: 1, SpreadOverNodes: true, ExactLayers: 0, NearestBinaries: 0),
             importance: Score);
         Assert.That(asked, Is.EqualTo(refined.Layers.Select(l => l.Node).ToArray()));
         Assert.That(asked, Is.Not.Empty);
@@ -171,8 +171,8 @@ public class MipRefinementTests
         var nodes = LpRelaxation.PreActivationNodes(g).ToArray();
         Assert.That(MipRefinement.ExactActivations(g, nodes[1], 1), Is.EqualTo(new[] { nodes[1] - 1 }));
         Assert.That(MipRefinement.ExactActivations(g, nodes[1], 0), Has.Count.EqualTo(2));
-        var exact = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0));
-        var partial = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1));
+        var exact = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 0, NearestBinaries: 0));
+        var partial = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 0));
         Assert.That(partial.Rejected, Is.Zero);
         AssertContainsSamples(g, box, partial.Bounds, 90 + seed);
         var (first, second) = (nodes[0], nodes[1]);
@@ -193,7 +193,7 @@ public class MipRefinementTests
         using var scope = torch.NewDisposeScope();
         var (g, box, lo, hi, crown) = Setup(kind, seed);
         int first = LpRelaxation.PreActivationNodes(g).First();
-        var whole = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1));
+        var whole = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 0));
         var two = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 2));
         var all = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(60, Threads: 1, Gap: 0, ExactLayers: 1, NearestBinaries: 1000));
         Assert.That(two.Rejected, Is.Zero);
@@ -214,8 +214,8 @@ public class MipRefinementTests
     {
         using var scope = torch.NewDisposeScope();
         var (g, _, lo, hi, crown) = Setup(kind, seed);
-        var once = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(600, Threads: 1, ExactLayers: 1));
-        var spread = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(600, Threads: 1, ExactLayers: 1, SpreadOverNodes: true));
+        var once = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(600, Threads: 1, ExactLayers: 1, NearestBinaries: 0));
+        var spread = MipRefinement.Tighten(g, lo, hi, crown, new MipRefineOptions(600, Threads: 1, ExactLayers: 1, SpreadOverNodes: true, NearestBinaries: 0));
         Assert.That(spread.Seconds, Is.LessThan(300), "the sweeps did not stop when nothing was left to solve");
         Assert.That(spread.Layers.Select(l => l.Node), Is.EqualTo(once.Layers.Select(l => l.Node)));
         Assert.That(spread.Layers.Select(l => l.Node), Is.Unique);

@@ -107,7 +107,7 @@ public class SolverStressTests
             using var scope = torch.NewDisposeScope();
             var k = StressCases.Make(1000 + seed, new[] { 0.0, 1e-4 }[seed % 2]);
             var box = new IntervalBounds(torch.tensor(k.Lo, dtype: ScalarType.Float64).reshape(1, -1), torch.tensor(k.Hi, dtype: ScalarType.Float64).reshape(1, -1));
-            var refined = MipRefinement.Tighten(k.G, k.Lo, k.Hi, k.Bounds, new MipRefineOptions(2, NeuronSeconds: 1, Threads: 2));
+            var refined = MipRefinement.Tighten(k.G, k.Lo, k.Hi, k.Bounds, new MipRefineOptions(2, NeuronSeconds: 1, Threads: 2, ExactLayers: 0, NearestBinaries: 0));
             MipRefinementTests.AssertContainsSamples(k.G, box, refined.Bounds, 300 + seed);
             for (int i = 0; i < refined.Bounds.Length; i++)
             {
