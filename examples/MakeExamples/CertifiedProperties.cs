@@ -25,7 +25,7 @@ public static class CertifiedProperties
             var image = x.AsSpan(i * 784, 784).ToArray();
             var t = torch.tensor(image, dtype: ScalarType.Float64).reshape(ComputationGraph.Batched(1, graph.InputShape));
             var label = torch.tensor(new long[] { y[i] });
-            var (lo, hi) = InputBox.Of(t, eps);
+            var (lo, hi) = PixelBall.Of(t, eps);
             var c = MarginSpec.Matrix(label, 10).to(ScalarType.Float64);
             var lower = BoundComputer.SpecLower(graph, BoundComputer.Intermediate(graph, new IntervalBounds(lo, hi), BoundOptions.Ibp),
                 c, torch.zeros(1, 10, dtype: ScalarType.Float64), BoundMethod.Ibp);

@@ -38,7 +38,7 @@ public static class IbpPass
     /// <summary>Lower bounds of the margins z_y - z_j over the L-inf ball of radius eps (clipped to [0,1]).</summary>
     public static Tensor MarginLower(Network net, Tensor x, Tensor labels, double eps, RunState state)
     {
-        var (lo, hi) = InputBox.Of(x, eps);
+        var (lo, hi) = PixelBall.Of(x, eps);
         var boxes = LayerInputs(net, lo, hi, state);
         return SpecLower(net, boxes, MarginSpec.Matrix(labels, net.Last.Weight.shape[0]));
     }

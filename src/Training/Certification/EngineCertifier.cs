@@ -15,7 +15,6 @@ namespace Verify.Training.Certification;
 /// <remarks>The graph must already be on <paramref name="device"/> in <paramref name="dtype"/> (see ComputationGraph.To).</remarks>
 public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions options, Device device, ScalarType dtype)
 {
-    readonly Generator gen = new(11, device);
     // The attack needs no extra precision: it runs in float32 (its finds are only used as evidence against certification).
     readonly ComputationGraph attackGraph = dtype == ScalarType.Float32 ? graph : graph.To(device, ScalarType.Float32);
 
@@ -23,7 +22,7 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
     public CertifyCounts Run(Tensor images, Tensor labels)
     {
         using var scope = torch.NewDisposeScope();
-        var (_, correct, robust, certified) = Answers(images, labels);
+        var (_, correct, robust, certified) = Answers(images, labels, seed: 11);
         long inconsistent = certified.logical_and(robust.logical_not()).sum().item<long>();
         return new CertifyCounts(labels.shape[0], correct.sum().item<long>(), robust.sum().item<long>(), certified.sum().item<long>(), inconsistent);
     }
@@ -35,14 +34,13 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
     public CertifiedImages Images(Tensor images, Tensor labels, long firstIndex)
     {
         using var scope = torch.NewDisposeScope();
-        gen.manual_seed(11 + firstIndex);
-        var (y, correct, robust, certified) = Answers(images, labels);
+        var (y, correct, robust, certified) = Answers(images, labels, seed: 11 + firstIndex);
         static bool[] Flags(Tensor t) => t.cpu().data<bool>().ToArray();
         return new CertifiedImages(firstIndex, y.cpu().to(ScalarType.Int64).data<long>().ToArray(), Flags(correct), Flags(robust), Flags(certified));
     }
 
     /// <summary>Labels, clean correctness, PGD robustness and certification ([n] each) of images [n, ...] with labels [n].</summary>
-    (Tensor Labels, Tensor Correct, Tensor Robust, Tensor Certified) Answers(Tensor images, Tensor labels)
+    (Tensor Labels, Tensor Correct, Tensor Robust, Tensor Certified) Answers(Tensor images, Tensor labels, long seed)
     {
         long n = labels.shape[0];
         var x = images.to(dtype, device).reshape(ComputationGraph.Batched(n, graph.InputShape));
@@ -50,9 +48,26 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
         Tensor logits;
         using (torch.no_grad()) logits = Logits(x);
         var correct = logits.argmax(1).eq(y);
-        var robust = PgdAttack.Robust(v => attackGraph.Forward(v).reshape(v.shape[0], -1), x.to(ScalarType.Float32), y, options.Eps,
-            options.PgdSteps, options.PgdRestarts, gen).logical_and(correct);
+        var robust = Robust(x.to(ScalarType.Float32), y, seed).logical_and(correct);
         return (y, correct, robust, Certify(x, y, correct, robust));
+    }
+
+    /// <summary>
+    /// Per image, whether the engine's untargeted PGD (<see cref="Attack.PgdAttack"/>, every step for every image) found
+    /// no misclassified point in its clipped eps-ball ([n] bool).
+    /// </summary>
+    Tensor Robust(Tensor x, Tensor y, long seed)
+    {
+        var (lo, hi) = PixelBall.Of(x.reshape(x.shape[0], -1), options.Eps);
+        long classes = attackGraph.Nodes[attackGraph.OutputIndex].Numel;
+        var spec = Verification.SpecBatch.Robustness(lo, hi, y, (int)classes);
+        // Step sizes as a share of the box width 2·eps: from eps/4, as the training-side evaluation attack.
+        var attack = new Attack.AttackOptions(options.PgdSteps, options.PgdRestarts, InitialStep: 0.125, Seed: seed,
+            PerDisjunct: false, StopAtFirst: false);
+        var broken = torch.zeros(y.shape[0], dtype: ScalarType.Bool, device: y.device);
+        var found = Attack.PgdAttack.Run(attackGraph, spec, attack).Where(c => c.Violation <= 0).Select(c => (long)c.Case).ToArray();
+        if (found.Length > 0) broken.index_fill_(0, torch.tensor(found, device: y.device), true);
+        return broken.logical_not();
     }
 
     /// <summary>
@@ -83,7 +98,7 @@ public sealed class EngineCertifier(ComputationGraph graph, CertifyOptions optio
             var part = idx.narrow(0, s, Math.Min(batch, m - s));
             var xs = x.index_select(0, part);
             var ys = y.index_select(0, part);
-            var (lo, hi) = InputBox.Of(xs, options.Eps);
+            var (lo, hi) = PixelBall.Of(xs, options.Eps);
             var c = MarginSpec.Matrix(ys, graph.OutputSize).to(x.dtype);
             var lower = BoundComputer.SpecLower(graph, BoundComputer.Intermediate(graph, new IntervalBounds(lo, hi), bo), c,
                 torch.zeros(c.shape[0], c.shape[1], dtype: x.dtype, device: x.device), method);

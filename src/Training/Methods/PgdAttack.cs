@@ -13,7 +13,7 @@ public static class PgdAttack
     /// </summary>
     public static Tensor Train(Func<Tensor, Tensor> logits, Tensor x, Tensor y, double eps, int steps, double stepSize, Generator? gen = null)
     {
-        var (lo, hi) = InputBox.Of(x, eps);
+        var (lo, hi) = PixelBall.Of(x, eps);
         var xa = torch.min(torch.max(x + (torch.rand(x.shape, device: x.device, generator: gen) * 2 - 1) * eps, lo), hi).detach();
         for (int t = 0; t < steps; t++)
         {
@@ -34,7 +34,7 @@ public static class PgdAttack
     /// </summary>
     public static Tensor Robust(Func<Tensor, Tensor> logits, Tensor x, Tensor y, double eps, int steps, int restarts, Generator? gen = null)
     {
-        var (lo, hi) = InputBox.Of(x, eps);
+        var (lo, hi) = PixelBall.Of(x, eps);
         var robust = torch.ones(x.shape[0], dtype: ScalarType.Bool, device: x.device);
         for (int r = 0; r < Math.Max(1, restarts); r++)
         {

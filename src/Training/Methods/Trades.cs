@@ -10,7 +10,7 @@ public static class Trades
     /// <summary>The adversarial point: small Gaussian start, signed-gradient steps on the KL, projected.</summary>
     public static Tensor Attack(Func<Tensor, Tensor> logits, Tensor x, double eps, int steps, double stepSize, Generator? gen = null)
     {
-        var (lo, hi) = InputBox.Of(x, eps);
+        var (lo, hi) = PixelBall.Of(x, eps);
         Tensor target;
         using (torch.no_grad()) target = nn.functional.softmax(logits(x), 1).detach();
         var xa = torch.min(torch.max(x + 0.001 * torch.randn(x.shape, device: x.device, generator: gen), lo), hi).detach();

@@ -117,7 +117,7 @@ public sealed class Trainer(Network net, TrainOptions options)
                 var z = net.Forward(x, state);
                 var natural = nn.functional.cross_entropy(z, y);
                 if (eps <= 0) return (natural, z);
-                var (lo, hi) = InputBox.Of(x, eps);
+                var (lo, hi) = PixelBall.Of(x, eps);
                 var boxes = IbpPass.LayerInputs(net, lo, hi, state);
                 var c = MarginSpec.Matrix(y, net.Last.Weight.shape[0]);
                 var lower = IbpPass.SpecLower(net, boxes, c);

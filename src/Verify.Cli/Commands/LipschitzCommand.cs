@@ -52,7 +52,7 @@ public static class LipschitzCommand
             if (!(t > 0) || !double.IsFinite(t)) throw new VerifyException($"--timeout must be a positive number of seconds, got {t}");
             var (methods, lipSdp) = Methods(parse.GetValue(method), net.IsPiecewiseLinear);
             bool local = methods.Count > 0 || parse.GetValue(monotone);
-            LipschitzRegion? region = null;
+            Verify.Spec.InputBox? region = null;
             if (local || parse.GetValue(spec) is not null || parse.GetValue(center) is not null)
             {
                 region = Region(parse.GetValue(spec), parse.GetValue(center), parse.GetValue(eps), graph);
@@ -101,13 +101,13 @@ public static class LipschitzCommand
         _ => new OptimizationOptions(Iterations: iterations),
     };
 
-    static LipschitzRegion Region(string? spec, string? center, double? eps, Verify.Graph.ComputationGraph graph)
+    static Verify.Spec.InputBox Region(string? spec, string? center, double? eps, Verify.Graph.ComputationGraph graph)
     {
         if (spec is not null && (center is not null || eps is not null))
             throw new VerifyException("give either --spec or --center with --eps, not both");
         if (spec is not null) return LipschitzRegion.FromProperty(Inputs.Property(spec, graph));
         if (center is null || eps is null) throw new VerifyException("the region is missing: give --spec FILE or --center FILE --eps E");
-        return LipschitzRegion.Around(LipschitzRegion.ReadCenter(center, (int)graph.InputSize), eps.Value);
+        return Verify.Spec.InputBox.Around(LipschitzRegion.ReadCenter(center, (int)graph.InputSize), eps.Value);
     }
 
     static (double, double) ParsePair(string text)

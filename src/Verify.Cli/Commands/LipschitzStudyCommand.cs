@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using Verify.Lipschitz.Study;
+using Verify.Cli.Studies;
 
 namespace Verify.Cli.Commands;
 

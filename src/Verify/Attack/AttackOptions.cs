@@ -5,4 +5,9 @@ namespace Verify.Attack;
 /// <param name="Restarts">Random starts per (box, disjunct); the first start is the box centre.</param>
 /// <param name="InitialStep">First step size as a fraction of each input's interval width (decays linearly).</param>
 /// <param name="Seed">Seed of the random starts.</param>
-public sealed record AttackOptions(int Steps = 60, int Restarts = 8, double InitialStep = 0.25, long Seed = 1234);
+/// <param name="PerDisjunct">Attack every disjunct on its own (targeted); false attacks each case once, on the smallest
+/// violation over its disjuncts (untargeted: for robustness of many images, one start per image and restart).</param>
+/// <param name="StopAtFirst">Stop all starts as soon as one point is unsafe (one counterexample decides a property);
+/// false runs every step, so that each case gets its own answer.</param>
+public sealed record AttackOptions(int Steps = 60, int Restarts = 8, double InitialStep = 0.25, long Seed = 1234,
+    bool PerDisjunct = true, bool StopAtFirst = true);

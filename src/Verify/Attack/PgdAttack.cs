@@ -7,25 +7,31 @@ namespace Verify.Attack;
 
 /// <summary>
 /// Projected gradient descent on the disjuncts' violation (largest atom margin), batched over every
-/// (case, disjunct, restart), with projection onto each case's box.
+/// (case, disjunct, restart) — or, untargeted, every (case, restart) on the case's smallest violation — with
+/// projection onto each case's box.
 /// </summary>
 public static class PgdAttack
 {
     /// <summary>
-    /// The best point found for each (case, disjunct), most violating first. Stops early once some point is
-    /// unsafe under our forward pass, or when <paramref name="cancel"/> fires.
+    /// The best point found for each (case, disjunct) — untargeted: for each case — most violating first. Stops early
+    /// once some point is unsafe under our forward pass (unless <see cref="AttackOptions.StopAtFirst"/> is off), or
+    /// when <paramref name="cancel"/> fires.
     /// </summary>
     public static IReadOnlyList<AttackCandidate> Run(ComputationGraph graph, SpecBatch spec, AttackOptions options,
         CancellationToken cancel = default)
     {
         var device = spec.Lower.device;
         var dtype = spec.Lower.dtype;
-        var valid = spec.DisjunctMask.reshape(-1).nonzero().reshape(-1);
+        // Entries: the real flat disjuncts (targeted) or the cases (untargeted).
+        var valid = options.PerDisjunct
+            ? spec.DisjunctMask.reshape(-1).nonzero().reshape(-1)
+            : torch.arange(spec.Cases, dtype: ScalarType.Int64, device: device);
         long entries = valid.shape[0];
         if (entries == 0) return Array.Empty<AttackCandidate>();
         int restarts = Math.Max(1, options.Restarts);
         var flat = valid.repeat_interleave(restarts);
-        var caseIndex = torch.div(flat, spec.Disjuncts, rounding_mode: RoundingMode.floor).to_type(ScalarType.Int64);
+        var caseIndex = options.PerDisjunct ? spec.CaseOf(flat) : flat;
+        Tensor Violation(Tensor y) => options.PerDisjunct ? spec.Violation(y, flat) : spec.CaseViolation(y, flat);
         var lo = spec.Lower.index_select(0, caseIndex);
         var hi = spec.Upper.index_select(0, caseIndex);
         var width = hi - lo;
@@ -42,11 +48,11 @@ public static class PgdAttack
             using var scope = torch.NewDisposeScope();
             var xv = x.detach().requires_grad_(true);
             var y = graph.Forward(xv).reshape(xv.shape[0], -1);
-            var v = spec.Violation(y, flat);
+            var v = Violation(y);
             var improved = v.detach() < bestV;
             var newBestV = torch.where(improved, v.detach(), bestV);
             var newBestX = torch.where(improved.unsqueeze(1), xv.detach(), bestX);
-            bool done = t == steps || (newBestV <= 0).any().item<bool>();
+            bool done = t == steps || options.StopAtFirst && (newBestV <= 0).any().item<bool>();
             Tensor next = x;
             if (!done)
             {
@@ -72,11 +78,24 @@ public static class PgdAttack
         var xData = x2.data<double>().ToArray();
         var idData = ids.data<long>().ToArray();
         long n = x2.shape[1];
+        long[] caseOf = idData, disjunctOf;
+        if (options.PerDisjunct)
+        {
+            caseOf = idData.Select(f => f / spec.Disjuncts).ToArray();
+            disjunctOf = idData.Select(f => f % spec.Disjuncts).ToArray();
+        }
+        else
+        {
+            // The disjunct nearest to hold at each case's best point.
+            using var noGrad = torch.no_grad();
+            var best = bestX.index_select(0, rows);
+            disjunctOf = spec.DisjunctViolations(graph.Forward(best).reshape(entries, -1), valid).argmin(1).cpu().data<long>().ToArray();
+        }
         for (int e = 0; e < entries; e++)
         {
             var point = new double[n];
             Array.Copy(xData, e * n, point, 0, n);
-            result.Add(new AttackCandidate((int)(idData[e] / spec.Disjuncts), (int)(idData[e] % spec.Disjuncts), point, vData[e]));
+            result.Add(new AttackCandidate((int)caseOf[e], (int)disjunctOf[e], point, vData[e]));
         }
         return result.OrderBy(c => c.Violation).ToList();
     }

@@ -4,19 +4,11 @@ using Verify.Spec;
 
 namespace Verify.Lipschitz;
 
-/// <summary>The input box of a Lipschitz analysis and how it is read from files.</summary>
-/// <param name="Lower">Lower corner.</param>
-/// <param name="Upper">Upper corner.</param>
-public sealed record LipschitzRegion(double[] Lower, double[] Upper)
+/// <summary>Where the input box of a Lipschitz analysis comes from: a VNNLIB property's boxes, or a centre file.</summary>
+public static class LipschitzRegion
 {
     /// <summary>The box of a VNNLIB property: the smallest box holding every case's input box.</summary>
-    public static LipschitzRegion FromProperty(VnnProperty property)
-    {
-        int n = property.InputSize;
-        var lo = Enumerable.Range(0, n).Select(i => property.Cases.Min(c => c.Box.Lower[i])).ToArray();
-        var hi = Enumerable.Range(0, n).Select(i => property.Cases.Max(c => c.Box.Upper[i])).ToArray();
-        return new LipschitzRegion(lo, hi);
-    }
+    public static InputBox FromProperty(VnnProperty property) => InputBox.Hull(property.Cases.Select(c => c.Box).ToList());
 
     /// <summary>
     /// Reads a centre file: numbers separated by whitespace, commas or semicolons (any line layout); text after '#' on
@@ -41,23 +33,5 @@ public sealed record LipschitzRegion(double[] Lower, double[] Upper)
         if (values.Count != expected)
             throw new VerifyException($"{path}: {values.Count} numbers, but the network takes {expected} inputs");
         return values.ToArray();
-    }
-
-    /// <summary>The box [c − eps, c + eps].</summary>
-    public static LipschitzRegion Around(double[] center, double eps)
-    {
-        if (!(eps >= 0) || !double.IsFinite(eps)) throw new VerifyException($"--eps must be a finite number >= 0, got {eps}");
-        return new LipschitzRegion(center.Select(c => c - eps).ToArray(), center.Select(c => c + eps).ToArray());
-    }
-
-    /// <summary>The box intersected with [lo, hi] in every coordinate; a user error when that is empty.</summary>
-    public LipschitzRegion Clip(double lo, double hi)
-    {
-        if (!(lo <= hi)) throw new VerifyException($"--domain needs LO <= HI, got {lo},{hi}");
-        var l = Lower.Select(v => Math.Max(v, lo)).ToArray();
-        var u = Upper.Select(v => Math.Min(v, hi)).ToArray();
-        for (int i = 0; i < l.Length; i++)
-            if (l[i] > u[i]) throw new VerifyException($"the region does not meet the domain [{lo}, {hi}] at input {i}");
-        return new LipschitzRegion(l, u);
     }
 }

@@ -80,6 +80,43 @@ public sealed class SpecBatch
     }
 
     /// <summary>
+    /// Local robustness of classifiers as a batch: case i is the box [lower_i, upper_i] ([n, inputs]) and its disjuncts
+    /// are "output j &gt;= output labels_i" for every other class j (one atom each, in class order).
+    /// </summary>
+    public static SpecBatch Robustness(Tensor lower, Tensor upper, Tensor labels, int classes)
+    {
+        if (classes < 2) throw new ArgumentException("robustness needs at least two classes");
+        long n = labels.shape[0];
+        var device = lower.device;
+        var others = torch.tensor(Enumerable.Range(0, classes)
+            .SelectMany(l => Enumerable.Range(0, classes).Where(j => j != l)).Select(j => (long)j).ToArray()).reshape(classes, classes - 1).to(device);
+        var wrong = others.index_select(0, labels.to(ScalarType.Int64).to(device));
+        var eye = torch.eye(classes, dtype: lower.dtype, device: device);
+        // Atom "y_label - y_j <= 0" is unsafe: C = e_label - e_j, D = 0.
+        var c = eye.index_select(0, labels.to(ScalarType.Int64).to(device)).unsqueeze(1) - eye.index_select(0, wrong.reshape(-1)).reshape(n, classes - 1, classes);
+        return new SpecBatch(lower, upper, c, torch.zeros(n, classes - 1, dtype: lower.dtype, device: device),
+            torch.ones(n, classes - 1, 1, dtype: ScalarType.Bool, device: device),
+            torch.ones(n, classes - 1, dtype: ScalarType.Bool, device: device), classes - 1, 1);
+    }
+
+    /// <summary>
+    /// For concrete outputs y [n, outputs] of points of cases <paramref name="caseIndex"/> ([n]): the violation of
+    /// each of the case's disjuncts [n, disjuncts] (+inf for padding); &lt;= 0 means the point satisfies that disjunct.
+    /// </summary>
+    public Tensor DisjunctViolations(Tensor y, Tensor caseIndex)
+    {
+        long n = caseIndex.shape[0];
+        var c = C.index_select(0, caseIndex).reshape(n, Disjuncts, Atoms, -1);
+        var bias = Bias.index_select(0, caseIndex).reshape(n, Disjuncts, Atoms);
+        var margins = (c * y.reshape(n, 1, 1, -1)).sum(3) + bias;
+        var atoms = margins.masked_fill(AtomMask.index_select(0, caseIndex).logical_not(), double.NegativeInfinity).amax(2);
+        return atoms.masked_fill(DisjunctMask.index_select(0, caseIndex).logical_not(), double.PositiveInfinity);
+    }
+
+    /// <summary>The smallest of <see cref="DisjunctViolations"/> per point [n]; &lt;= 0 means the point lies in the unsafe set.</summary>
+    public Tensor CaseViolation(Tensor y, Tensor caseIndex) => DisjunctViolations(y, caseIndex).amin(1);
+
+    /// <summary>
     /// Lower bound of each disjunct [cases, disjuncts] from atom margin lower bounds [cases, disjuncts·atoms]: the
     /// largest atom bound (one refuted atom refutes the conjunction); padding disjuncts get +inf, disjuncts without
     /// atoms -inf (nothing refutes "true").

@@ -1,6 +1,8 @@
 using Verify.Lipschitz.Sdp;
 using Verify.Tests.Support;
 
+using Verify.Cli.Studies;
+
 namespace Verify.Tests.Lipschitz;
 
 public class SdpBenchmarkTests

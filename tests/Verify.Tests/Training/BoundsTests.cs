@@ -49,7 +49,7 @@ public class BoundsTests
         var set = SyntheticData.Clusters(6, 8);
         double eps = 0.07;
         var state = RunState.Eval();
-        var (lo, hi) = InputBox.Of(set.Images, eps);
+        var (lo, hi) = PixelBall.Of(set.Images, eps);
         var c = MarginSpec.Matrix(set.Labels, 10);
         Tensor ibp, crown;
         using (torch.no_grad())
@@ -86,7 +86,7 @@ public class BoundsTests
     /// <summary>Smallest margin C·logits over random points of the clipped ball (corners and interior) [batch, specs].</summary>
     static Tensor SampleMargins(Network net, Verify.Training.Data.ImageSet set, double eps, Tensor c)
     {
-        var (lo, hi) = InputBox.Of(set.Images, eps);
+        var (lo, hi) = PixelBall.Of(set.Images, eps);
         var gen = new Generator(5, torch.CPU);
         Tensor? best = null;
         using var noGrad = torch.no_grad();
@@ -158,7 +158,7 @@ public class BoundsTests
             using var noGrad = torch.no_grad();
             var state = RunState.Eval();
             var natural = nn.functional.cross_entropy(net.Forward(set.Images, state), set.Labels).item<float>();
-            var (lo, hi) = InputBox.Of(set.Images, 0.05);
+            var (lo, hi) = PixelBall.Of(set.Images, 0.05);
             var boxes = IbpPass.LayerInputs(net, lo, hi, state);
             var c = MarginSpec.Matrix(set.Labels, 10);
             var ibp = MarginSpec.RobustLoss(IbpPass.SpecLower(net, boxes, c), set.Labels).item<float>();

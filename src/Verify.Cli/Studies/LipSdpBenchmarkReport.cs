@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace Verify.Lipschitz.Sdp;
+using Verify.Lipschitz.Sdp;
+
+namespace Verify.Cli.Studies;
 
 /// <summary>The naive bound and every (form, method) LipSDP run on one network.</summary>
 /// <param name="Network">The file measured.</param>

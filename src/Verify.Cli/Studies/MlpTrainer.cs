@@ -2,7 +2,9 @@ using TorchSharp;
 using Verify.Operators;
 using static TorchSharp.torch;
 
-namespace Verify.Lipschitz.Study;
+using Verify.Lipschitz;
+
+namespace Verify.Cli.Studies;
 
 /// <summary>Options of the study's plain MLP training.</summary>
 /// <param name="Epochs">Passes over the data.</param>

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Verify.Import;
 
-namespace Verify.Lipschitz.Sdp;
+using Verify.Lipschitz.Sdp;
+
+using Verify.Lipschitz;
+namespace Verify.Cli.Studies;
 
 /// <summary>
 /// Measures LipSDP on a network file (LipSDP JSON weights, or ONNX densified by <see cref="DenseNetwork.FromGraph"/>):

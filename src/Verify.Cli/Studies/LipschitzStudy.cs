@@ -1,4 +1,6 @@
-namespace Verify.Lipschitz.Study;
+using Verify.Lipschitz;
+
+namespace Verify.Cli.Studies;
 
 /// <summary>Options of the Lipschitz study.</summary>
 /// <param name="Widths">Widths w of the 16-w-w-10 networks.</param>

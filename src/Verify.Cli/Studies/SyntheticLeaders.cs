@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Verify.Lipschitz.Study;
+namespace Verify.Cli.Studies;
 
 /// <summary>
 /// The synthetic data of the Lipschitz study (LipMIP, Jordan and Dimakis 2020; Shi et al. 2022): points uniform in

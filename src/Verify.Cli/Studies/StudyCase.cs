@@ -1,4 +1,6 @@
-namespace Verify.Lipschitz.Study;
+using Verify.Lipschitz;
+
+namespace Verify.Cli.Studies;
 
 /// <summary>Figures of one (network, radius) case of the Lipschitz study; bounds are of the overall l∞ constant.</summary>
 /// <param name="Network">Layer widths, e.g. "16-32-32-10".</param>

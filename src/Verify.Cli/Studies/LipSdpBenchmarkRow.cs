@@ -1,4 +1,6 @@
-namespace Verify.Lipschitz.Sdp;
+using Verify.Lipschitz.Sdp;
+
+namespace Verify.Cli.Studies;
 
 /// <summary>One measured LipSDP run.</summary>
 /// <param name="Form">The multiplier form.</param>
