@@ -47,7 +47,7 @@ public sealed class ChildProcess : IDisposable
         var sw = Stopwatch.StartNew();
         while (!condition())
         {
-            if (process.HasExited) { process.WaitForExit(); Assert.Fail($"verify ended (exit code {process.ExitCode}) before {what}:\n{Output}"); }
+            if (process.HasExited) { WaitForExit(TimeSpan.Zero); Assert.Fail($"verify ended (exit code {process.ExitCode}) before {what}:\n{Output}"); }
             if (sw.Elapsed > limit) Assert.Fail($"{what} did not happen within {limit.TotalSeconds} s");
             Thread.Sleep(100);
         }
@@ -63,7 +63,10 @@ public sealed class ChildProcess : IDisposable
     public bool WaitForExit(TimeSpan limit)
     {
         if (!process.WaitForExit(limit)) return false;
-        process.WaitForExit(); // drains the redirected output
+        process.WaitForExit();
+        // The output is read by ReadToEndAsync, which the process's exit does not wait for: wait for its end of file
+        // (bounded: a grandchild that kept the pipe open must not hang the test).
+        Task.WaitAll(new Task[] { stdout, stderr }, TimeSpan.FromSeconds(30));
         return true;
     }
 
