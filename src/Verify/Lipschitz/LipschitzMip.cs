@@ -12,7 +12,8 @@ public sealed record LipschitzMipResult(double Upper, double Value, bool Exact);
 
 /// <summary>
 /// The exact local Lipschitz constant of one output of a ReLU network by a MILP (the LipMIP encoding of Jordan and
-/// Dimakis 2020), solved by SCIP: forward big-M ReLUs with one binary δ per unstable neuron, the backward switch
+/// Dimakis 2020), solved by SCIP: the forward network by the shared big-M encoding (<see cref="NetworkEncoder"/>, one
+/// binary δ per unstable neuron), the backward switch
 /// y = δ·g linearised with the same binaries and the bounds of g, and Σ|g₀| with one sign binary per sign-mixed entry.
 /// All big-M constants come from sound bounds: the forward CROWN bounds and the Jacobian-graph bounds.
 /// </summary>
@@ -32,38 +33,7 @@ public static class LipschitzMip
         var layers = net.Dense.Layers;
         int h = net.HiddenLayers;
         using var model = new LinearModel("SCIP");
-        var prev = Enumerable.Range(0, lower.Length).Select(i => model.AddColumn(lower[i], upper[i])).ToArray();
-        var delta = new int[h][];
-        var status = new int[h][]; // +1 active, −1 inactive, 0 unstable
-        for (int k = 0; k < h; k++)
-        {
-            var w = layers[k].Weight;
-            int n = layers[k].Outputs;
-            var next = new int[n];
-            delta[k] = new int[n];
-            status[k] = new int[n];
-            for (int i = 0; i < n; i++)
-            {
-                var (l, u) = Wide(forward[k].L[i], forward[k].U[i]);
-                int z = model.AddColumn(l, u);
-                var cols = new List<int> { z };
-                var coefs = new List<double> { 1 };
-                for (int p = 0; p < prev.Length; p++)
-                    if (prev[p] >= 0 && w[i, p] != 0) { cols.Add(prev[p]); coefs.Add(-w[i, p]); }
-                model.AddRow(layers[k].Bias[i], layers[k].Bias[i], cols, coefs);
-                delta[k][i] = -1;
-                if (forward[k].L[i] >= 0) { status[k][i] = 1; next[i] = z; continue; }
-                if (forward[k].U[i] <= 0) { status[k][i] = -1; next[i] = -1; continue; }
-                int a = model.AddColumn(0, u);
-                int d = model.AddColumn(0, 1, integer: true);
-                model.AddRow(0, double.PositiveInfinity, new[] { a, z }, new[] { 1.0, -1.0 });
-                model.AddRow(double.NegativeInfinity, -l, new[] { a, z, d }, new[] { 1.0, -1.0, -l });
-                model.AddRow(double.NegativeInfinity, 0, new[] { a, d }, new[] { 1.0, -u });
-                delta[k][i] = d;
-                next[i] = a;
-            }
-            prev = next;
-        }
+        var (delta, status) = EncodeForward(model, net, lower, upper, forward);
 
         // Backward: g_{H−1} = W_L[j,:] (fixed columns), y_k = δ_k·g_k, g_{k−1} = W_kᵀ y_k.
         var top = layers[h].Weight;
@@ -136,6 +106,38 @@ public static class LipschitzMip
         double fallback = inputGradient.L.Zip(inputGradient.U, (l, u) => Math.Max(Math.Abs(l), Math.Abs(u))).Sum();
         double upperBound = double.IsFinite(bound) ? Math.Min(bound, fallback) : fallback;
         return new LipschitzMipResult(Math.Max(upperBound, value), value, false);
+    }
+
+    /// <summary>
+    /// Encodes the forward network over the box with the given pre-activation bounds; per hidden layer, each neuron's
+    /// binary (−1 where stable) and phase (+1 active, −1 inactive, 0 unstable) as the encoding decided them.
+    /// </summary>
+    static (int[][] Delta, int[][] Status) EncodeForward(LinearModel model, LipschitzNetwork net, double[] lower, double[] upper,
+        (double[] L, double[] U)[] forward)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        int h = net.HiddenLayers;
+        // The dense network's own graph: x, then fc_k (pre-activation k) and act_k for each hidden layer, then the output.
+        var graph = LipschitzNetwork.ToGraph(net.Dense);
+        var bounds = new IntervalBounds[graph.OutputIndex + 1];
+        static TorchSharp.torch.Tensor Row(double[] v) => TorchSharp.torch.tensor(v, dtype: TorchSharp.torch.ScalarType.Float64).reshape(1, -1);
+        bounds[0] = new IntervalBounds(Row(lower), Row(upper));
+        for (int k = 0; k < h; k++)
+        {
+            bounds[2 * k + 1] = new IntervalBounds(Row(forward[k].L), Row(forward[k].U));
+            bounds[2 * k + 2] = graph.Nodes[2 * k + 2].Op.Interval(new[] { bounds[2 * k + 1] });
+        }
+        bounds[^1] = graph.Nodes[^1].Op.Interval(new[] { bounds[^2] });
+        var encoder = new NetworkEncoder(model, graph, lower, upper, bounds, 0, BigMActivation.Instance, Widen);
+        encoder.EncodeThrough(2 * h);
+        var delta = new int[h][];
+        var status = new int[h][];
+        for (int k = 0; k < h; k++)
+        {
+            delta[k] = encoder.Binaries(2 * k + 2)!;
+            status[k] = Enumerable.Range(0, delta[k].Length).Select(i => encoder.Phase(2 * k + 2, i)).ToArray();
+        }
+        return (delta, status);
     }
 
     static (double L, double U) Wide(double l, double u)

@@ -64,6 +64,17 @@ internal sealed class NetworkEncoder
     /// </summary>
     public int[]? Binaries(int node) => binaries[node];
 
+    /// <summary>
+    /// How neuron <paramref name="k"/> of an encoded activation node is encoded: +1 exactly active (y = z), −1 exactly
+    /// inactive, 0 unstable (by the activation encoding, with a binary where <see cref="Binaries"/> has one).
+    /// </summary>
+    public int Phase(int node, int k)
+    {
+        int input = graph.Nodes[node].Inputs[0];
+        if (NodeBoundArrays.Loosen(lower[input][k], -1, slack) >= 0) return 1;
+        return NodeBoundArrays.Loosen(upper[input][k], 1, slack) <= 0 ? -1 : 0;
+    }
+
     /// <summary>Current lower bound of element k of a node (before slack).</summary>
     public double Lower(int node, int k) => lower[node][k];
 
