@@ -33,8 +33,16 @@ public class CheckCommandTests
         Assert.That(methods.GetArrayLength(), Is.GreaterThan(0));
         var last = methods[methods.GetArrayLength() - 1];
         Assert.That(last.GetProperty("proved").GetBoolean(), Is.True);
+        int bounds = 0;
         foreach (var c in last.GetProperty("disjunct_lower_bounds").EnumerateArray())
-            foreach (var d in c.EnumerateArray()) Assert.That(d.GetDouble(), Is.GreaterThan(0));
+            foreach (var d in c.EnumerateArray())
+            {
+                Assert.That(d.GetDouble(), Is.GreaterThan(0));
+                bounds++;
+            }
+        // One refuting bound per disjunct of the property, none left out.
+        var spec = VnnlibReader.Load(Paths.Example("mnist_mlp_robust.vnnlib"), 784, 10);
+        Assert.That(bounds, Is.EqualTo(spec.Cases.Sum(c => c.Disjuncts.Count)).And.GreaterThan(0), "disjunct lower bounds reported");
     }
 
     [Test]
