@@ -78,8 +78,9 @@ public sealed class CaseContext
     public string Variable(params long[] shape)
     {
         long n = shape.Aggregate(1L, (a, d) => a * d);
+        // [1, n] from x; reshaped to the shape unless it is [1, n] already (a 1-D shape [n] is reshaped too).
         var h = B.Node("Gemm", new[] { X, Weight(OperatorCase.InputSize, n), Weight(n) }, $"pre_gemm_{count++}");
-        if (shape.Length != 2) h = B.Node("Reshape", new[] { h, Longs(shape) }, $"pre_reshape_{count++}");
+        if (shape.Length != 2 || shape[0] != 1) h = B.Node("Reshape", new[] { h, Longs(shape) }, $"pre_reshape_{count++}");
         return h;
     }
 }
@@ -154,5 +155,32 @@ public static class OperatorConformanceCases
         C("Concat-last-axis-three", "Concat", true, c => c.B.Node("Concat", new[] { c.Variable(1, 2), c.Variable(1, 3), c.Variable(1, 1) }, null, ("axis", -1L)), 6),
         C("Pad", "Pad", true, c => c.B.Node("Pad", new[] { c.Variable(1, 1, 3, 3), c.Longs(0, 0, 1, 0, 0, 0, 0, 2) }), 4 * 5),
         C("Pad-value", "Pad", true, c => c.B.Node("Pad", new[] { c.Variable(1, 4), c.Longs(0, 2, 0, 1), c.Constant(torch.tensor(0.75f)) }), 7),
+        // Edge cases of the same operators: a value used twice, default attributes, axes and pads of other kinds.
+        C("Add-same-value-twice", "Add", true, c => { var v = c.Variable(1, 5); return c.B.Node("Add", new[] { v, v }); }, 5),
+        C("Sub-same-value-twice", "Sub", true, c => { var v = c.Variable(1, 5); return c.B.Node("Sub", new[] { v, v }); }, 5),
+        C("Concat-same-value-twice", "Concat", true, c => { var v = c.Variable(1, 2, 3); return c.B.Node("Concat", new[] { v, v }, null, ("axis", -2L)); }, 12),
+        C("Gemm-no-bias", "Gemm", true, c => c.B.Node("Gemm", new[] { c.Variable(1, 5), c.Weight(5, 4) }), 4),
+        C("Gemm-scalar-bias", "Gemm", true, c => c.B.Node("Gemm", new[] { c.Variable(1, 5), c.Weight(5, 4), c.Constant(torch.tensor(0.7f)) }), 4),
+        C("MatMul-constant-left-vector", "MatMul", true, c => c.B.Node("MatMul", new[] { c.Weight(3, 5, 0.5), c.Variable(5) }), 3),
+        C("Mul-row-constant", "Mul", true, c => c.B.Node("Mul", new[] { c.Variable(1, 5), c.Random(new long[] { 1, 5 }) }), 5),
+        C("Div-per-channel", "Div", true, c => c.B.Node("Div", new[] { c.Variable(1, 2, 2, 2), c.Constant(torch.tensor(new[] { 0.5f, -4f }).reshape(2, 1, 1)) }), 8),
+        C("BatchNormalization-2d", "BatchNormalization", true, c => c.B.Node("BatchNormalization", new[]
+        {
+            c.Variable(1, 4), c.Random(new long[] { 4 }), c.Random(new long[] { 4 }), c.Random(new long[] { 4 }),
+            c.Constant(torch.tensor(new[] { 0.3f, 1f, 2f, 4f })),
+        }), 4),
+        C("Sigmoid-saturating", "Sigmoid", false, c => c.B.Node("Sigmoid", new[] { c.B.Node("Mul", new[] { c.Variable(1, 6), c.Constant(torch.tensor(5f)) }) }), 6),
+        C("Tanh-saturating", "Tanh", false, c => c.B.Node("Tanh", new[] { c.B.Node("Mul", new[] { c.Variable(1, 6), c.Constant(torch.tensor(5f)) }) }), 6),
+        C("Relu-4d", "Relu", false, c => c.B.Node("Relu", new[] { c.Variable(1, 2, 2, 2) }), 8),
+        C("MaxPool-same-lower", "MaxPool", false, c => c.B.Node("MaxPool", new[] { c.Variable(1, 1, 5, 5) },
+            null, ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }), ("auto_pad", "SAME_LOWER")), 9),
+        C("AveragePool-same-upper", "AveragePool", true, c => c.B.Node("AveragePool", new[] { c.Variable(1, 2, 3, 3) },
+            null, ("kernel_shape", new long[] { 2, 2 }), ("auto_pad", "SAME_UPPER")), 18),
+        C("Flatten-axis-0", "Flatten", true, c => c.B.Node("Flatten", new[] { c.Variable(1, 2, 3) }, null, ("axis", 0L)), 6),
+        C("Flatten-default-axis", "Flatten", true, c => c.B.Node("Flatten", new[] { c.Variable(1, 2, 3) }), 6),
+        C("Squeeze-every-unit-axis", "Squeeze", true, c => c.B.Node("Squeeze", new[] { c.Variable(1, 3, 1, 4) }), 12),
+        C("Unsqueeze-negative-axis", "Unsqueeze", true, c => c.B.Node("Unsqueeze", new[] { c.Variable(1, 5), c.Longs(-1) }), 5),
+        C("Transpose-default-perm", "Transpose", true, c => c.B.Node("Transpose", new[] { c.Variable(1, 2, 3) }), 6),
+        C("Pad-channel-axis", "Pad", true, c => c.B.Node("Pad", new[] { c.Variable(1, 2, 2, 2), c.Longs(0, 1, 0, 0, 0, 0, 1, 1) }), 27),
     };
 }
