@@ -91,7 +91,7 @@ public static class OperatorConformanceCases
     static OperatorCase C(string name, string op, bool affine, Func<CaseContext, string> body, long width) =>
         new(name, op, affine, body, width);
 
-    /// <summary>Every case; a case's output width (after Flatten) is its last argument.</summary>
+    /// <summary>Every case; the last argument is the number of elements of the operator's output.</summary>
     public static IReadOnlyList<OperatorCase> All { get; } = new List<OperatorCase>
     {
         C("Identity", "Identity", true, c => c.B.Node("Identity", new[] { c.Variable(1, 5) }), 5),
