@@ -91,7 +91,8 @@ public class BabAgreesWithMipTests
     /// <remarks>
     /// One timeout in 50 is tolerated, never a wrong verdict: seed 5048's conjunction holds by a true margin of
     /// 0.001–0.01 while the root bound is -1.3, and input splitting needs more than the time limit to refute both atoms
-    /// jointly (the MIP takes 0.1 s). ReLU splitting decides it through exact leaves.
+    /// jointly, while the MIP decides it quickly (timing in docs/benchmarks.md, "Figures formerly in test comments").
+    /// ReLU splitting decides it through exact leaves.
     /// </remarks>
     [Test]
     public void InputSplittingAgreesWithTheMipOnConjunctions() =>

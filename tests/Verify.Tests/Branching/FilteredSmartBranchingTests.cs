@@ -162,7 +162,8 @@ public class FilteredSmartBranchingTests
         // The parent split: the first unstable neuron of the first layer of each domain, active (input >= 0).
         var first = bounds[relus[0].Inputs[0]];
         var unstable0 = (first.Lower < 0).logical_and(first.Upper > 0);
-        Assume.That(unstable0.any(1).all().item<bool>(), "every domain needs an unstable first-layer neuron");
+        // An Assert, not an Assume: an inconclusive result would let the test pass without checking anything.
+        Assert.That(unstable0.any(1).all().item<bool>(), Is.True, "every domain needs an unstable first-layer neuron");
         var j0 = unstable0.to_type(ScalarType.Int64).argmax(1);
         var sign = torch.zeros_like(first.Lower).scatter(1, j0.unsqueeze(1), torch.ones(Domains, 1, dtype: ScalarType.Float64));
         bounds[relus[0].Inputs[0]] = new IntervalBounds(torch.where(sign > 0, first.Lower.clamp_min(0), first.Lower), first.Upper);

@@ -33,8 +33,16 @@ public class CheckCommandTests
         Assert.That(methods.GetArrayLength(), Is.GreaterThan(0));
         var last = methods[methods.GetArrayLength() - 1];
         Assert.That(last.GetProperty("proved").GetBoolean(), Is.True);
+        int bounds = 0;
         foreach (var c in last.GetProperty("disjunct_lower_bounds").EnumerateArray())
-            foreach (var d in c.EnumerateArray()) Assert.That(d.GetDouble(), Is.GreaterThan(0));
+            foreach (var d in c.EnumerateArray())
+            {
+                Assert.That(d.GetDouble(), Is.GreaterThan(0));
+                bounds++;
+            }
+        // One refuting bound per disjunct of the property, none left out.
+        var spec = VnnlibReader.Load(Paths.Example("mnist_mlp_robust.vnnlib"), 784, 10);
+        Assert.That(bounds, Is.EqualTo(spec.Cases.Sum(c => c.Disjuncts.Count)).And.GreaterThan(0), "disjunct lower bounds reported");
     }
 
     [Test]
@@ -61,11 +69,40 @@ public class CheckCommandTests
     }
 
     [Test]
-    public void BoundsCommandPrintsEveryOutput()
+    public void BoundsCommandPrintsTheLibrarysIbpBoundsOfEveryOutputAndTheyContainOnnxRuntimesOutputs()
     {
-        var o = CliRunner.Run("bounds", Paths.Example("mnist_mlp.onnx"), Paths.Example("mnist_mlp_robust.vnnlib"), "--method", "ibp");
+        var model = Paths.Example("mnist_mlp.onnx");
+        var spec = Paths.Example("mnist_mlp_robust.vnnlib");
+        var o = CliRunner.Run("bounds", model, spec, "--method", "ibp");
         Assert.That(o.ExitCode, Is.EqualTo(0), o.Stderr);
-        for (int j = 0; j < 10; j++) Assert.That(o.Stdout, Does.Contain($"Y_{j}"));
+        var rows = Regex.Matches(o.Stdout, @"│\s*Y_(\d+)\s*│\s*(\S+)\s*│\s*(\S+)\s*│")
+            .ToDictionary(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
+                m => (Lower: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), Upper: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
+        Assert.That(rows.Keys.Order(), Is.EqualTo(Enumerable.Range(0, 10)), o.Stdout);
+        // Independently: the library's IBP bounds of the imported network over the property's box ...
+        var box = VnnlibReader.Load(spec, 784, 10).Cases.Single().Box;
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var graph = Verify.Import.OnnxImporter.Load(model).To(TorchSharp.torch.CPU, TorchSharp.torch.ScalarType.Float64);
+        var ibp = Verify.Bounds.BoundComputer.Intermediate(graph, new Verify.Graph.IntervalBounds(
+            TorchSharp.torch.tensor(box.Lower).unsqueeze(0), TorchSharp.torch.tensor(box.Upper).unsqueeze(0)), Verify.Bounds.BoundOptions.Ibp);
+        var output = Verify.Bounds.BoundComputer.OutputBounds(graph, ibp, Verify.Bounds.BoundMethod.Ibp);
+        var lower = output.Lower.reshape(-1).data<double>().ToArray();
+        var upper = output.Upper.reshape(-1).data<double>().ToArray();
+        for (int j = 0; j < 10; j++)
+        {
+            // Printed with six significant digits.
+            Assert.That(rows[j].Lower, Is.EqualTo(lower[j]).Within(1e-5 * (1 + Math.Abs(lower[j]))), $"Y_{j} lower");
+            Assert.That(rows[j].Upper, Is.EqualTo(upper[j]).Within(1e-5 * (1 + Math.Abs(upper[j]))), $"Y_{j} upper");
+        }
+        // ... and ONNX Runtime's outputs at random points of the box lie inside the printed bounds.
+        using var runner = new OnnxRuntimeRunner(model);
+        var rng = new Random(3);
+        for (int k = 0; k < 50; k++)
+        {
+            var y = runner.Run(box.Lower.Select((l, i) => l + (box.Upper[i] - l) * rng.NextDouble()).ToArray());
+            for (int j = 0; j < 10; j++)
+                Assert.That(y[j], Is.InRange(rows[j].Lower - 1e-4 * (1 + Math.Abs(rows[j].Lower)), rows[j].Upper + 1e-4 * (1 + Math.Abs(rows[j].Upper))), $"point {k}, Y_{j}");
+        }
     }
 
     [Test]

@@ -53,6 +53,7 @@ public class AlphaForwardTests
         Assert.That(alpha.UnstableNeurons, Is.LessThanOrEqualTo(plain.UnstableNeurons));
         var exact = plain.Methods.Single(m => m.Method == LipschitzMethod.Mip);
         Assert.That(exact.Exact.All(e => e), "the MILP should finish on a tiny network");
+        Assert.That(alpha.Methods.Select(m => m.Method), Is.EqualTo(methods), "every requested method reports");
         foreach (var m in alpha.Methods)
         {
             if (m.Method == LipschitzMethod.Crown)

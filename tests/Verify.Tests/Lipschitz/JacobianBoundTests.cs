@@ -16,6 +16,7 @@ public class JacobianBoundTests
             new LipschitzOptions(Bounding.Append(LipschitzMethod.Mip).Append(LipschitzMethod.Bab).ToList()));
         var expected = LipschitzReference.RowNorms(net, c);
         Assert.That(report.Lower, Is.EqualTo(expected).Within(1e-9));
+        Assert.That(report.Methods.Select(m => m.Method), Is.EqualTo(Bounding.Append(LipschitzMethod.Mip).Append(LipschitzMethod.Bab)), "every requested method reports");
         foreach (var m in report.Methods)
             Assert.That(m.Upper, Is.EqualTo(expected).Within(1e-9), m.Method.ToString());
     }
@@ -30,6 +31,7 @@ public class JacobianBoundTests
         Assert.That(report.UnstableNeurons, Is.EqualTo(0), "the box should lie in one linear piece");
         var expected = LipschitzReference.RowNorms(net, c);
         Assert.That(report.Lower, Is.EqualTo(expected).Within(1e-9));
+        Assert.That(report.Methods, Has.Count.EqualTo(5), "every requested method reports");
         foreach (var m in report.Methods)
         {
             Assert.That(m.Upper, Is.EqualTo(expected).Within(1e-9), m.Method.ToString());
@@ -83,6 +85,7 @@ public class JacobianBoundTests
             var norms = LipschitzReference.RowNorms(net, x);
             for (int j = 0; j < 4; j++) worst[j] = Math.Max(worst[j], norms[j]);
         }
+        Assert.That(report.Methods.Select(m => m.Method), Is.EqualTo(Bounding), "every requested method reports");
         foreach (var m in report.Methods)
             for (int j = 0; j < 4; j++)
                 Assert.That(worst[j], Is.LessThanOrEqualTo(m.Upper[j] * (1 + 1e-9)), $"{m.Method} output {j}");

@@ -59,6 +59,8 @@ public class MipVerifierTests
         var verdict = MipVerifier.Check(g, Property(lo, hi, outputs, new OutputConjunction(new[] { c }, new[] { d })), 30);
         double exactMin = MipEncoding.Minimize(g, lo, hi, c, 0, 30).Value;
 
+        // The complete check decides a network this small; an undecided verdict would skip every check below.
+        Assert.That(verdict.Verdict, Is.AnyOf(Verdict.Holds, Verdict.Violated), verdict.Reason);
         if (sMin <= d) Assert.That(verdict.Verdict, Is.EqualTo(Verdict.Violated), "sampling found a violation");
         if (Math.Abs(exactMin - d) > 1e-6)
             Assert.That(verdict.Verdict, Is.EqualTo(exactMin < d ? Verdict.Violated : Verdict.Holds), $"exact minimum {exactMin}, d {d}");
