@@ -18,6 +18,26 @@ public class ShardedBenchTests
     [TearDown]
     public void RemoveDir() => Directory.Delete(dir, true);
 
+    /// <summary>The single-process run both scheduler cases compare with (run once: it does not depend on the case).</summary>
+    static (string Csv, CliRunner.Outcome Run)? single;
+    static string? singleDir;
+
+    [OneTimeTearDown]
+    public void RemoveSingle()
+    {
+        if (singleDir is not null) Directory.Delete(singleDir, true);
+        (single, singleDir) = (null, null);
+    }
+
+    static (string Csv, CliRunner.Outcome Run) Single(string list, string expected)
+    {
+        if (single is { } done) return done;
+        singleDir = Directory.CreateTempSubdirectory("verify-shards-single-").FullName;
+        var csv = Path.Combine(singleDir, "single.csv");
+        single = (csv, CliRunner.Run("bench", list, "--expected", expected, "--out", csv));
+        return single.Value;
+    }
+
     static string Line(string stdout, string label) =>
         Regex.Match(stdout, $@"{Regex.Escape(label)}\s*│\s*([^│]*?)\s*│").Groups[1].Value;
 
@@ -28,8 +48,7 @@ public class ShardedBenchTests
         var folder = Paths.SharedOrIgnore("benchmarks", "vnncomp2021", "test");
         var list = Path.Combine(folder, "test_instances.csv");
         var expected = Path.Combine(folder, "..", "expected_2021.csv");
-        var single = Path.Combine(dir, "single.csv");
-        var one = CliRunner.Run("bench", list, "--expected", expected, "--out", single);
+        var (singleCsv, one) = Single(list, expected);
         Assert.That(one.ExitCode, Is.EqualTo(0), one.Stderr + one.Stdout);
 
         var outDir = Directory.CreateDirectory(Path.Combine(dir, "shards")).FullName;
@@ -55,7 +74,7 @@ public class ShardedBenchTests
         foreach (var label in new[] { "instances", "decided", "timeout / unknown / error", "wrong" })
             Assert.That(Line(merge.Stdout, label), Is.EqualTo(Line(one.Stdout, label)).And.Not.Empty, label);
 
-        var a = ResultCsv.Load(single);
+        var a = ResultCsv.Load(singleCsv);
         var b = ResultCsv.Load(mergedCsv);
         Assert.That(b.Select(r => (r.Key, r.Result)), Is.EqualTo(a.Select(r => (r.Key, r.Result))), "same instances, same order, same verdicts");
         Assert.That(b.All(r => r.PeakRssMiB > 0), Is.True, "every row records its process's peak memory");

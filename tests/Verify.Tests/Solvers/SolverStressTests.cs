@@ -22,7 +22,8 @@ public class SolverStressTests
     /// <summary>Another path through SCIP: no presolving and no cutting planes.</summary>
     static readonly SolveSettings Plain = ScipSettings.Plain(30);
 
-    const int VerificationMips = 160;
+    /// <summary>Random MIPs per CI run (the 750-seed hunt is <c>SolverFaultHunt</c>, an explicit test; docs/benchmarks.md).</summary>
+    const int VerificationMips = 60;
 
     [Test]
     public void RandomVerificationMipsAgreeWithSamplingAndASecondConfiguration()
@@ -102,7 +103,7 @@ public class SolverStressTests
     public void RandomRefinementsContainSampledValues()
     {
         int tightened = 0;
-        for (int seed = 0; seed < 20; seed++)
+        for (int seed = 0; seed < 12; seed++)
         {
             using var scope = torch.NewDisposeScope();
             var k = StressCases.Make(1000 + seed, new[] { 0.0, 1e-4 }[seed % 2]);
@@ -151,11 +152,11 @@ public class SolverStressTests
         var sw = Stopwatch.StartNew();
         using var model = new LinearModel(FaultInjection.Hang, SolverIsolation.Process, pool);
         model.AddColumn(0, 1);
-        var settings = new SolveSettings(1000);
+        var settings = new SolveSettings(1000, HangSlackMs: 2000);
         var reply = model.Solve(settings);
         Assert.That(reply.Status, Is.EqualTo(SolveStatus.Failed));
         Assert.That(reply.Message, Does.Contain("did not answer"));
-        Assert.That(sw.Elapsed, Is.InRange(settings.HangLimit, settings.HangLimit + TimeSpan.FromSeconds(20)));
+        Assert.That(sw.Elapsed, Is.InRange(settings.HangLimit, settings.HangLimit + TimeSpan.FromSeconds(15)));
         AssertRecovers(pool, faults: 1);
     }
 
