@@ -51,6 +51,21 @@ public class BabAgreesWithMipTests
     public void ReluSplittingAgreesWithTheMip() =>
         AssertAgreement(Enumerable.Range(0, 2 * PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0);
 
+    /// <summary>
+    /// The full sets before CI was trimmed (200 single-atom and 50 conjunction networks, every ReLU-splitting setting):
+    /// run by hand, about 4 minutes on an idle machine.
+    /// </summary>
+    [Test, Explicit("long: the full agreement sets, run by hand")]
+    public void EverySettingAgreesWithTheMipOnTheFullSets()
+    {
+        AssertAgreement(Enumerable.Range(0, 4 * PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0);
+        AssertAgreement(Enumerable.Range(0, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, bab: new BabOptions(BatchSize: 40, RecomputeIntermediate: true));
+        AssertAgreement(Enumerable.Range(50, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, mipRefine: MipRefinePolicy.UpFront(2));
+        AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0,
+            mipRefine: MipRefinePolicy.Automatic with { FirstSliceShare = 0, NearestBinaries = 2 }, minRefined: 5);
+        AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 1000, allowedTimeouts: 1);
+    }
+
     /// <summary>Filtered smart branching (3 candidates per domain, so that the estimate often picks another neuron than BaBSR).</summary>
     [Test]
     public void ReluSplittingWithFsbAgreesWithTheMip() =>
