@@ -1,6 +1,7 @@
 using Verify.Branching;
 using Verify.Graph;
 using Verify.Import;
+using Verify.Operators;
 using Verify.Solvers;
 using Verify.Spec;
 using Verify.Tests.Support;
@@ -113,6 +114,11 @@ public class BabAgreesWithMipTests
     public void InputSplittingAgreesWithTheMipOnConjunctions() =>
         AssertAgreement(Enumerable.Range(5000, PerBatch - 2), maxAtoms: 2, inputSplitMaxInputs: 1000);
 
+    /// <summary>LeakyReLU networks (slope 0.1): neuron splitting works on any hinge activation, as the MIP encoding does.</summary>
+    [Test]
+    public void LeakyReluSplittingAgreesWithTheMip() =>
+        AssertAgreement(Enumerable.Range(300, PerBatch), maxAtoms: 1, inputSplitMaxInputs: 0, leakySlope: 0.1, minSearched: 10);
+
     [Test]
     public void ReluSplittingAgreesWithTheMipOnConjunctions() =>
         AssertAgreement(Enumerable.Range(5000, PerBatch), maxAtoms: 2, inputSplitMaxInputs: 0);
@@ -122,9 +128,9 @@ public class BabAgreesWithMipTests
     /// counterexamples itself) returns the same verdict, and its counterexamples hold in ONNX Runtime.
     /// </summary>
     void AssertAgreement(IEnumerable<int> seeds, int maxAtoms, int inputSplitMaxInputs, int allowedTimeouts = 0, BabOptions? bab = null,
-        MipRefinePolicy? mipRefine = null, int minRefined = 0)
+        MipRefinePolicy? mipRefine = null, int minRefined = 0, double? leakySlope = null, int minSearched = 0)
     {
-        int refined = 0;
+        int refined = 0, searched = 0;
         var failures = new List<string>();
         var timeouts = new List<string>();
         var options = new VerifierOptions(MethodChoice.Bab, TimeLimit, CPU, ScalarType.Float32, Attack: null,
@@ -138,7 +144,7 @@ public class BabAgreesWithMipTests
                 break;
             }
             using var scope = torch.NewDisposeScope();
-            var (path, graph, property) = Instance(seed, dir, maxAtoms);
+            var (path, graph, property) = Instance(seed, dir, maxAtoms, leakySlope);
             var mip = MipVerifier.Check(graph, property, 30);
             if (mip.Verdict is not (Verdict.Holds or Verdict.Violated))
             {
@@ -151,6 +157,7 @@ public class BabAgreesWithMipTests
             if (r.Verdict == Verdict.Timeout)
                 r = Verifier.Check(graph, runner, property, options with { TimeoutSeconds = RetryTimeLimit });
             if (r.Refinement is not null) refined++;
+            if (r.BranchAndBound is { Steps: > 0 }) searched++;
             if (r.Verdict == Verdict.Timeout && timeouts.Count < allowedTimeouts)
             {
                 timeouts.Add($"seed {seed}");
@@ -163,6 +170,7 @@ public class BabAgreesWithMipTests
         }
         Assert.That(failures, Is.Empty, string.Join("\n", failures));
         Assert.That(refined, Is.GreaterThanOrEqualTo(minRefined), "too few checks went through MIP refinement");
+        Assert.That(searched, Is.GreaterThanOrEqualTo(minSearched), "too few checks reached branch and bound");
         if (timeouts.Count > 0) TestContext.Out.WriteLine($"tolerated timeouts: {string.Join(", ", timeouts)}");
     }
 
@@ -185,12 +193,15 @@ public class BabAgreesWithMipTests
     /// thresholds put the sampled minimum of each disjunct's worst margin a random distance beyond (violated) or short
     /// of (likely holds) the boundary.
     /// </summary>
-    internal static (string Path, ComputationGraph Graph, VnnProperty Property) Instance(int seed, string dir, int maxAtoms)
+    internal static (string Path, ComputationGraph Graph, VnnProperty Property) Instance(int seed, string dir, int maxAtoms, double? leakySlope = null)
     {
         var rng = new Random(seed);
         int n = rng.Next(2, 7), layers = rng.Next(2, 4), outputs = rng.Next(2, 5);
         var widths = new[] { n }.Concat(Enumerable.Range(0, layers).Select(_ => rng.Next(5, 13))).Append(outputs).ToArray();
-        var path = OnnxMlp.Write(RandomNetworks.Mlp(widths, 7000 + seed, weightScale: 1.6), Path.Combine(dir, $"net{seed}.onnx"));
+        var net = RandomNetworks.Mlp(widths, 7000 + seed, weightScale: 1.6);
+        if (leakySlope is { } slope)
+            net = new ComputationGraph(net.Nodes.Select(v => v.Op is Relu ? v with { Op = new LeakyRelu(slope) } : v).ToList(), net.OutputIndex, "x", "y");
+        var path = OnnxMlp.Write(net, Path.Combine(dir, $"net{seed}.onnx"));
         var graph = OnnxImporter.Load(path);
 
         var lo = new double[n];

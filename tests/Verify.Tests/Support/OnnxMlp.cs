@@ -26,7 +26,8 @@ public static class OnnxMlp
                         : new[] { h, b.Initializer($"{n.Name}_w", l.Weight.to_type(ScalarType.Float32)), b.Initializer($"{n.Name}_b", l.Bias.to_type(ScalarType.Float32)) },
                     n.Name, ("transB", 1L)),
                 Relu => b.Node("Relu", new[] { h }, n.Name),
-                _ => throw new ArgumentException($"OnnxMlp writes Linear and Relu nodes only, not {n.Op.OpType}"),
+                LeakyRelu leaky => b.Node("LeakyRelu", new[] { h }, n.Name, ("alpha", (float)leaky.Slope)),
+                _ => throw new ArgumentException($"OnnxMlp writes Linear, Relu and LeakyRelu nodes only, not {n.Op.OpType}"),
             };
         }
         b.Output(h, new long[] { 1, g.OutputSize });
