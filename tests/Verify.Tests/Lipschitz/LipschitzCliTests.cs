@@ -50,7 +50,13 @@ public class LipschitzCliTests
         // Corners nudged inwards by a hair, so that no ReLU sits exactly at a kink there.
         var corners = torch.tensor(Enumerable.Range(0, 1 << n).SelectMany(k => Enumerable.Range(0, n).Select(i => ((k >> i) & 1) == 1 ? 1 - 1e-9 : 1e-9)).ToArray(),
             dtype: ScalarType.Float64).reshape(1 << n, n);
-        var x = (lo + (hi - lo) * torch.cat(new[] { corners, u })).detach().requires_grad_(true);
+        return MaxGradientNorms(g, lo + (hi - lo) * torch.cat(new[] { corners, u }));
+    }
+
+    /// <summary>Per output, the largest ‖∇f_j(x)‖₁ over the points <paramref name="points"/> ([m, n]), by autograd.</summary>
+    static double[] MaxGradientNorms(ComputationGraph g, Tensor points)
+    {
+        var x = points.detach().requires_grad_(true);
         var y = g.Forward(x.unsqueeze(1)).reshape(x.shape[0], -1);
         var best = new double[y.shape[1]];
         for (int j = 0; j < best.Length; j++)
@@ -151,15 +157,7 @@ public class LipschitzCliTests
         var a = lower[0] + (upper[0] - lower[0]) * t;
         var b = lower[1] + (upper[1] - lower[1]) * t;
         var mesh = torch.meshgrid(new[] { a, b }, indexing: "ij");
-        var x = torch.stack(new[] { mesh[0].reshape(-1), mesh[1].reshape(-1) }, 1).detach().requires_grad_(true);
-        var y = g.Forward(x.unsqueeze(1)).reshape(x.shape[0], -1);
-        var best = new double[y.shape[1]];
-        for (int j = 0; j < best.Length; j++)
-        {
-            var grad = torch.autograd.grad(new[] { y[.., j].sum() }, new[] { x }, retain_graph: true)[0];
-            best[j] = grad.abs().sum(1).max().item<double>();
-        }
-        return best;
+        return MaxGradientNorms(g, torch.stack(new[] { mesh[0].reshape(-1), mesh[1].reshape(-1) }, 1));
     }
 
     [Test]
