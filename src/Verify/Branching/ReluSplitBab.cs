@@ -226,6 +226,9 @@ public static class ReluSplitBab
     static IntervalBounds Clamp(Dictionary<int, Tensor> signOf, int node, IntervalBounds ib) =>
         signOf.TryGetValue(node, out var s) ? Clamped(ib, s) : ib;
 
+    /// <summary>Whether every nonlinear operator of the graph can be split (neuron splitting applies).</summary>
+    public static bool Supports(ComputationGraph graph) => graph.Nodes.All(n => !n.Op.NeedsInputBounds || IsSplittable(n.Op));
+
     /// <summary>Whether an operator's neurons can be split at 0 (a two-piece linear activation).</summary>
     static bool IsSplittable(Operator op) => op is ActivationOperator { PiecewiseLinear: not null };
 

@@ -95,7 +95,9 @@ public static class Verifier
                     if (cex is not null) return Result(Verdict.Violated, cex, null);
                 }
                 var openLower = open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray();
-                bab = g.InputSize <= options.InputSplitMaxInputs
+                // Networks whose nonlinearities cannot be split (sigmoid, tanh, max pooling) split their inputs, whatever
+                // their size: slow on many inputs, but it goes on while time is left instead of giving up.
+                bab = g.InputSize <= options.InputSplitMaxInputs || !ReluSplitBab.Supports(g)
                     ? InputSplitBab.Run(g, spec, open, options.Bab, Confirm, budget)
                     : RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, budget, refinement);
                 return bab.Status switch

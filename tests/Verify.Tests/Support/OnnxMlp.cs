@@ -26,6 +26,7 @@ public static class OnnxMlp
                         : new[] { h, b.Initializer($"{n.Name}_w", l.Weight.to_type(ScalarType.Float32)), b.Initializer($"{n.Name}_b", l.Bias.to_type(ScalarType.Float32)) },
                     n.Name, ("transB", 1L)),
                 Relu => b.Node("Relu", new[] { h }, n.Name),
+                Sigmoid => b.Node("Sigmoid", new[] { h }, n.Name),
                 LeakyRelu leaky => b.Node("LeakyRelu", new[] { h }, n.Name, ("alpha", (float)leaky.Slope)),
                 _ => throw new ArgumentException($"OnnxMlp writes Linear, Relu and LeakyRelu nodes only, not {n.Op.OpType}"),
             };
