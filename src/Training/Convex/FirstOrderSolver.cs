@@ -24,10 +24,11 @@ public static class FirstOrderSolver
         var dtype = data.X.dtype;
         var gen = new Generator((ulong)options.Seed + 17, CPU);
         long n = data.Count, d = data.Features, neurons = p.Neurons;
-        var w = (torch.randn(new[] { neurons, d }, dtype: ScalarType.Float64, generator: gen) * (0.01 / Math.Sqrt(d)))
-            .to(dtype, device).requires_grad_(true);
-        var b = torch.zeros(neurons, dtype: dtype, device: device).requires_grad_(true);
-        var adam = optim.Adam(new[] { new TorchSharp.Modules.Parameter(w), new TorchSharp.Modules.Parameter(b) }, lr: options.LearningRate);
+        // A Parameter takes over its tensor's handle: w and b are the parameters themselves.
+        var w = new TorchSharp.Modules.Parameter((torch.randn(new[] { neurons, d }, dtype: ScalarType.Float64, generator: gen) * (0.01 / Math.Sqrt(d)))
+            .to(dtype, device));
+        var b = new TorchSharp.Modules.Parameter(torch.zeros(neurons, dtype: dtype, device: device));
+        var adam = optim.Adam(new[] { w, b }, lr: options.LearningRate);
         long batch = options.BatchSize <= 0 ? n : Math.Min(options.BatchSize, n);
         long perEpoch = (n + batch - 1) / batch, steps = perEpoch * Math.Max(1, options.Epochs), step = 0;
         for (int epoch = 0; epoch < Math.Max(1, options.Epochs); epoch++)
