@@ -29,7 +29,7 @@ public class ConvexTrainingTests
     static readonly ConvexOptions TinyOptions = new()
     {
         Neurons = 6, Eps = 0.03, Beta = 1e-2, Loss = ConvexLoss.Hinge, Regularizer = ConvexRegularizer.L1, LinearPattern = true,
-        Epochs = 6000, BatchSize = 0, LearningRate = 2e-2, Penalty = 20, Seed = 5,
+        Epochs = 3000, BatchSize = 0, LearningRate = 3e-2, Penalty = 20, Seed = 5,
     };
 
     [Test]
