@@ -36,4 +36,17 @@ public sealed record ActivationPatterns(Tensor D, Tensor Signs)
         var signs = torch.tensor(Enumerable.Range(0, neurons).Select(j => j % 2 == 0 ? 1.0 : -1.0).ToArray(), dtype: x.dtype, device: x.device);
         return new ActivationPatterns(dmat.MoveToOuterDisposeScope(), signs.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// The patterns of weights (W, b) themselves, D_nj = 1[x_n·w_j + b_j >= 0], for neurons with non-zero weights (the
+    /// others keep theirs): the arrangements of a solution, so that a new solve from it starts with every constraint
+    /// violated only within eps of a hyperplane (the reference implementation's generate_D from given weights).
+    /// </summary>
+    public ActivationPatterns Regenerate(Tensor x, Tensor w, Tensor b)
+    {
+        using var scope = torch.NewDisposeScope();
+        var own = (x.matmul(w.t()) + b).ge(0).to(D.dtype);
+        var live = w.abs().sum(1).gt(0).unsqueeze(0);
+        return new ActivationPatterns(torch.where(live, own, D).MoveToOuterDisposeScope(), Signs.clone().MoveToOuterDisposeScope());
+    }
 }

@@ -23,6 +23,11 @@ public sealed record ConvexOptions
     public double LearningRate { get; init; } = 1e-2;
     /// <summary>Weight rho of the exact (l1) penalty on the robust pattern constraints, per sample.</summary>
     public double Penalty { get; init; } = 10;
+    /// <summary>
+    /// Solves of the first-order solver: after each but the last, the patterns are regenerated from the solution's own
+    /// hyperplanes (<see cref="ActivationPatterns.Regenerate"/>) and the next solve starts from it. 1: the sampled patterns only.
+    /// </summary>
+    public int PatternRounds { get; init; } = 1;
     /// <summary>Random seed (patterns, initialisation, batches).</summary>
     public long Seed { get; init; } = 1;
 }

@@ -40,7 +40,7 @@ public static class ConvexProgram
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var (losses, reg, _) = Terms(data, p, w, b, options);
-        return (losses.mean() + reg).item<double>();
+        return (losses.mean() + reg).ToDouble();
     }
 
     /// <summary>How far (W, b) is from feasible: the largest violation and the fraction of (n, j) pairs violated by more than 1e-6.</summary>
@@ -53,8 +53,8 @@ public static class ConvexProgram
         // A pattern differs on a clean training point when a neuron with non-zero weights is on the wrong side.
         var live = w.abs().sum(1).gt(0);
         var wrong = pre.ge(0).to(p.D.dtype).ne(p.D).logical_and(pre.ne(0)).logical_and(live.unsqueeze(0)).any(1);
-        return new FeasibilityGap(v.max().item<double>(), v.gt(1e-6).to(ScalarType.Float64).mean().item<double>(),
-            wrong.to(ScalarType.Float64).mean().item<double>());
+        return new FeasibilityGap(v.max().ToDouble(), v.gt(1e-6).to(ScalarType.Float64).mean().ToDouble(),
+            wrong.to(ScalarType.Float64).mean().ToDouble());
     }
 }
 

@@ -15,9 +15,9 @@ public static class FirstOrderSolver
     /// <summary>Progress after every step: step, steps, penalised batch objective.</summary>
     public delegate void Progress(long step, long steps, double objective);
 
-    /// <summary>Runs <see cref="ConvexOptions.Epochs"/> passes over the data.</summary>
+    /// <summary>Runs <see cref="ConvexOptions.Epochs"/> passes over the data, from <paramref name="start"/> when given (else small random weights).</summary>
     public static ConvexSolution Solve(ConvexData data, ActivationPatterns p, ConvexOptions options, Progress? progress = null,
-        CancellationToken cancel = default)
+        ConvexSolution? start = null, CancellationToken cancel = default)
     {
         var watch = Stopwatch.StartNew();
         var device = data.X.device;
@@ -25,9 +25,9 @@ public static class FirstOrderSolver
         var gen = new Generator((ulong)options.Seed + 17, CPU);
         long n = data.Count, d = data.Features, neurons = p.Neurons;
         // A Parameter takes over its tensor's handle: w and b are the parameters themselves.
-        var w = new TorchSharp.Modules.Parameter((torch.randn(new[] { neurons, d }, dtype: ScalarType.Float64, generator: gen) * (0.01 / Math.Sqrt(d)))
-            .to(dtype, device));
-        var b = new TorchSharp.Modules.Parameter(torch.zeros(neurons, dtype: dtype, device: device));
+        var w = new TorchSharp.Modules.Parameter(start?.W.clone() ?? (torch.randn(new[] { neurons, d }, dtype: ScalarType.Float64, generator: gen)
+            * (0.01 / Math.Sqrt(d))).to(dtype, device));
+        var b = new TorchSharp.Modules.Parameter(start?.B.clone() ?? torch.zeros(neurons, dtype: dtype, device: device));
         var adam = optim.Adam(new[] { w, b }, lr: options.LearningRate);
         long batch = options.BatchSize <= 0 ? n : Math.Min(options.BatchSize, n);
         long perEpoch = (n + batch - 1) / batch, steps = perEpoch * Math.Max(1, options.Epochs), step = 0;
@@ -48,7 +48,7 @@ public static class FirstOrderSolver
                 adam.zero_grad();
                 loss.backward();
                 adam.step();
-                progress?.Invoke(step + 1, steps, loss.item<double>());
+                progress?.Invoke(step + 1, steps, loss.ToDouble());
             }
             perm.Dispose();
         }

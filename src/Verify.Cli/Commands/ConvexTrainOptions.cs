@@ -23,6 +23,8 @@ public sealed class ConvexTrainOptions
     public Option<double> Beta { get; } = new("--beta") { Description = "convex-robust: weight of the l1 regulariser", DefaultValueFactory = _ => 1e-4 };
     /// <summary>--penalty.</summary>
     public Option<double> Penalty { get; } = new("--penalty") { Description = "convex-robust: weight of the penalty on the pattern constraints (first-order)", DefaultValueFactory = _ => 10 };
+    /// <summary>--pattern-rounds.</summary>
+    public Option<int> Rounds { get; } = new("--pattern-rounds") { Description = "convex-robust: solves, each after the first with the patterns of the previous solution", DefaultValueFactory = _ => 1 };
     /// <summary>--loss-fusion.</summary>
     public Option<bool> LossFusion { get; } = new("--loss-fusion") { Description = "crown-ibp: bound the cross-entropy directly (one backward pass for all classes)" };
 
@@ -36,7 +38,7 @@ public sealed class ConvexTrainOptions
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Neurons, Classes, Loss, Solver, Beta, Penalty, LossFusion }) command.Options.Add(o);
+        foreach (var o in new Option[] { Neurons, Classes, Loss, Solver, Beta, Penalty, Rounds, LossFusion }) command.Options.Add(o);
     }
 
     /// <summary>The binary task (null: all ten digits) after checking the combination of method, model and these options.</summary>
@@ -67,6 +69,7 @@ public sealed class ConvexTrainOptions
             Neurons = parse.GetValue(Neurons), Eps = common.TrainEps, Beta = parse.GetValue(Beta),
             Loss = parse.GetValue(Loss) == "squared" ? ConvexLoss.Squared : ConvexLoss.Hinge, Regularizer = ConvexRegularizer.L1,
             Epochs = common.Epochs, BatchSize = common.BatchSize, LearningRate = common.LearningRate, Penalty = parse.GetValue(Penalty), Seed = common.Seed,
+            PatternRounds = parse.GetValue(Rounds),
         };
         return new ConvexTrainRequest(options, task, parse.GetValue(Solver)!, train, test, output, common.EvalCount, common.EvalPgdSteps);
     }

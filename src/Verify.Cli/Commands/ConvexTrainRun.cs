@@ -24,6 +24,24 @@ public sealed record ConvexTrainRequest(ConvexOptions Options, BinaryTask Task, 
 /// <summary>Convex robust training of a one-hidden-layer network on a two-digit MNIST task, ONNX export and report.</summary>
 public static class ConvexTrainRun
 {
+    static ConvexSolution Rounds(ConvexData data, ActivationPatterns patterns, ConvexOptions o, Action<double, double, string> update)
+    {
+        ConvexSolution? solution = null;
+        double seconds = 0;
+        int rounds = Math.Max(1, o.PatternRounds);
+        for (int round = 0; round < rounds; round++)
+        {
+            if (solution is not null) patterns = patterns.Regenerate(data.X, solution.W, solution.B);
+            int k = round;
+            solution = FirstOrderSolver.Solve(data, patterns, o, (step, steps, obj) =>
+                update(k * steps + step, rounds * steps, $"round {k + 1}/{rounds} step {step}/{steps} penalised objective {obj:G5}"), solution);
+            seconds += solution.Seconds;
+            ProgressReporter.Log($"round {round + 1}: objective {solution.Objective:G5}, max violation {solution.Gap.MaxViolation:G3}, " +
+                $"{100 * solution.Gap.ViolatedFraction:F2}% pairs violated, pattern differs on {100 * solution.Gap.PatternMismatchFraction:F2}% of images");
+        }
+        return solution! with { Seconds = seconds };
+    }
+
     /// <summary>Samples the patterns, solves the program, recovers and exports the network; returns the exit code.</summary>
     public static int Run(ConvexTrainRequest r, Device device)
     {
@@ -39,9 +57,10 @@ public static class ConvexTrainRun
             {
                 "glop" => LpSolver.Solve(data, patterns, o, "GLOP", 3600),
                 "pdlp" => LpSolver.Solve(data, patterns, o, "PDLP", 3600),
-                _ => FirstOrderSolver.Solve(data, patterns, o, (step, steps, obj) => update(step, steps, $"step {step}/{steps} penalised objective {obj:G5}")),
+                _ => Rounds(data, patterns, o, update),
             };
         });
+        patterns = solution.Patterns;
         var net = OneHiddenNetwork.FromSolution(solution, new long[] { 1, 28, 28 }, device);
         Directory.CreateDirectory(r.Output);
         var onnx = Path.Combine(r.Output, "model.onnx");
