@@ -13,15 +13,15 @@ namespace Verify.Training.Convex;
 ///   t_n >= 0,  t_n + y_n f_n - eps Σ_k r_nk >= 1,  r_nk >= ±g_nk,
 ///   (2 D_nj - 1)(x_n·w_j + b_j) - eps Σ_k q_jk >= 0,  q_jk >= ±W_jk.
 /// </code>
-/// Columns N·d + N + n + n·d + N·d and rows n + 2n·d + nN + 2N·d, dense in d: sized for small problems (tests, the
+/// Columns N·d + N + n + n·d + N·d, rows n + 2n·d + nN + 2N·d and about n·d·(3N + 3) non-zeros: sized for small problems (tests, the
 /// measured sizes in docs/benchmarks.md), not for MNIST.
 /// </summary>
 public static class LpSolver
 {
     static long nextKey = 1L << 52;
 
-    /// <summary>The largest problem accepted (rows × features), so a mistaken call cannot exhaust memory.</summary>
-    public const long MaxEntries = 50_000_000;
+    /// <summary>The largest problem accepted (non-zeros of the constraint matrix), so a mistaken call cannot exhaust memory.</summary>
+    public const long MaxEntries = 20_000_000;
 
     /// <summary>Solves with <paramref name="solverId"/> ("GLOP" or "PDLP") within <paramref name="seconds"/>.</summary>
     public static ConvexSolution Solve(ConvexData data, ActivationPatterns p, ConvexOptions options, string solverId = "GLOP", double seconds = 60)
@@ -34,7 +34,8 @@ public static class LpSolver
         double[] y = data.Y.to(ScalarType.Float64).cpu().data<double>().ToArray();
         double[] dm = p.D.to(ScalarType.Float64).cpu().data<double>().ToArray();
         double[] s = p.Signs.to(ScalarType.Float64).cpu().data<double>().ToArray();
-        long entries = ((long)n * (1 + 2 * d + m) + 2L * m * d) * (d + m);
+        // Non-zeros: hinge rows, the |g| rows, the pattern rows, the |W| rows.
+        long entries = (long)n * (m * d + d + 1 + m) + 2L * n * d * (m + 1) + (long)n * m * (2 * d + 1) + 4L * m * d;
         if (entries > MaxEntries) throw new VerifyException($"the LP is too large ({n} samples, {d} features, {m} neurons); use the first-order solver");
         int W(int j, int k) => j * d + k;
         int B(int j) => m * d + j;

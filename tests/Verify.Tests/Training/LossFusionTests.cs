@@ -80,4 +80,18 @@ public class LossFusionTests
             Assert.That(fused.Upper[i].item<float>(), Is.LessThanOrEqualTo(limit[i].item<float>() + 1e-4), $"image {i}");
         TestContext.Out.WriteLine($"eps {eps}: mean fused {fused.Upper.mean().item<float>():G4}, mean per-class {perClassEach.mean().item<float>():G4} ({perClass.item<float>():G4})");
     }
+
+    [Test]
+    public void CrownIbpWithLossFusionCertifies()
+    {
+        var net = SyntheticData.Small(conv: true, batchNorm: false, seed: 3);
+        ModelZoo.IbpInit(net);
+        var options = new Verify.Training.Methods.TrainOptions
+        {
+            Method = Verify.Training.Methods.TrainingMethod.CrownIbp, LossFusion = true, Eps = 0.1, TrainEps = 0.1, Epochs = 12,
+            WarmupEpochs = 1, RampEpochs = 5, BatchSize = 50, LearningRate = 5e-3, EvalCount = 100, EvalPgdSteps = 2, TightnessCount = 10,
+        };
+        var history = new Verify.Training.Methods.Trainer(net, options).Run(SyntheticData.Clusters(300, 1), SyntheticData.Clusters(100, 2));
+        Assert.That(history[^1].IbpCertifiedAccuracy, Is.GreaterThanOrEqualTo(0.9));
+    }
 }
