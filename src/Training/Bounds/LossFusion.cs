@@ -24,18 +24,16 @@ public static class LossFusion
     public static Bound Upper(Network net, (Tensor Center, Tensor Radius)[] boxes, Tensor labels, Tensor lower, Tensor upper, RunState state)
     {
         long k = net.Last.Weight.shape[0];
-        var c = MarginSpec.Matrix(labels, k).to(lower.dtype);
-        // m = -C z: its IBP bounds from the spec folded into the last layer (cheap: K rows at the last layer only).
-        var mUpper = -IbpPass.SpecLower(net, boxes, c);
-        var mLower = IbpPass.SpecLower(net, boxes, -c);
+        // IBP bounds of m_j with the difference folded into the last layer (O(batch·K·H)).
+        var (mLower, mUpper) = FoldedIbp.Differences(net, boxes, labels);
         var shift = mUpper.max(1, keepdim: true).values.detach();
         var width = (mUpper - mLower).clamp_min(1e-12);
         var philo = (mLower - shift).exp();
         // Chord slope (φ(u) - φ(l)) / (u - l) = φ(l)·expm1(w)/w; a width clamped up only steepens it (still above φ on [l, u]).
         var slopes = philo * torch.expm1(width) / width;
         var intercepts = philo - slopes * mLower;
-        // v = Σ_j a_j (e_j - e_y) = -Σ_j a_j C_j: one specification row; max v·z = -min(-v·z).
-        var v = -(slopes.unsqueeze(2) * c).sum(1, keepdim: true);
+        // v = Σ_j a_j (e_j - e_y) = a - (Σ_j a_j) e_y: one specification row; max v·z = -min(-v·z).
+        var v = (slopes - slopes.sum(1, keepdim: true) * nn.functional.one_hot(labels, k).to(slopes.dtype)).unsqueeze(1);
         var vMax = -CrownIbp.SpecLower(net, boxes, -v, lower, upper, state).squeeze(1);
         var sum = intercepts.sum(1) + vMax;
         var bound = shift.squeeze(1) + sum.clamp_min(1e-30).log();

@@ -94,4 +94,18 @@ public class LossFusionTests
         var history = new Verify.Training.Methods.Trainer(net, options).Run(SyntheticData.Clusters(300, 1), SyntheticData.Clusters(100, 2));
         Assert.That(history[^1].IbpCertifiedAccuracy, Is.GreaterThanOrEqualTo(0.9));
     }
+
+    [Test]
+    public void GatheredIbpMarginsEqualTheFoldedSpecification()
+    {
+        var net = Mlp(new[] { 10, 24, 16, 7 }, 8);
+        var (x, y) = Batch(9, 10, 7, 8);
+        var (lo, hi) = InputBox.Of(x, 0.1);
+        using var noGrad = torch.no_grad();
+        var boxes = IbpPass.LayerInputs(net, lo, hi, RunState.Eval());
+        var folded = IbpPass.SpecLower(net, boxes, MarginSpec.Matrix(y, 7));
+        var gathered = FoldedIbp.MarginLower(net, boxes, y);
+        Assert.That((folded - gathered).abs().max().item<float>(), Is.LessThan(1e-5f));
+        Assert.That(gathered.gather(1, y.unsqueeze(1)).abs().max().item<float>(), Is.EqualTo(0f), "the label's own margin is 0");
+    }
 }
