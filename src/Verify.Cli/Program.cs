@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(LipschitzStudyCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(CertifyCommand.Create());
+        root.Subcommands.Add(FusionBenchCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -37,6 +37,8 @@ public sealed record TrainOptions
     public double KappaEnd { get; init; } = 0.5;
     /// <summary>CROWN-IBP's beta at the start of the ramp (it goes to 0 at the end).</summary>
     public double BetaStart { get; init; } = 1;
+    /// <summary>CROWN-IBP: bound the cross-entropy directly (<see cref="Bounds.LossFusion"/>, one backward pass, not one per class).</summary>
+    public bool LossFusion { get; init; }
     /// <summary>BatchNorm after every hidden layer.</summary>
     public bool BatchNorm { get; init; }
     /// <summary>Weight initialisation.</summary>

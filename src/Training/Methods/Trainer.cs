@@ -119,15 +119,19 @@ public sealed class Trainer(Network net, TrainOptions options)
                 if (eps <= 0) return (natural, z);
                 var (lo, hi) = PixelBall.Of(x, eps);
                 var boxes = IbpPass.LayerInputs(net, lo, hi, state);
-                var c = MarginSpec.Matrix(y, net.Last.Weight.shape[0]);
-                var lower = IbpPass.SpecLower(net, boxes, c);
+                var c = options.LossFusion ? null : MarginSpec.Matrix(y, net.Last.Weight.shape[0]);
+                // With loss fusion nothing costs K backward rows or K² products: the IBP margins by gathered rows.
+                var lower = options.LossFusion ? FoldedIbp.MarginLower(net, boxes, y) : IbpPass.SpecLower(net, boxes, c!);
+                Tensor? fused = null;
                 if (options.Method == TrainingMethod.CrownIbp)
                 {
                     double beta = schedule.Mix(step, options.BetaStart, 0);
-                    if (beta > 0) lower = beta * CrownIbp.SpecLower(net, boxes, c, lo, hi, state) + (1 - beta) * lower;
+                    if (beta > 0 && options.LossFusion)
+                        fused = beta * LossFusion.Upper(net, boxes, y, lo, hi, state).Upper.mean() + (1 - beta) * MarginSpec.RobustLoss(lower, y);
+                    else if (beta > 0) lower = beta * CrownIbp.SpecLower(net, boxes, c!, lo, hi, state) + (1 - beta) * lower;
                 }
                 double kappa = schedule.Mix(step, options.KappaStart, options.KappaEnd);
-                var loss = kappa * natural + (1 - kappa) * MarginSpec.RobustLoss(lower, y);
+                var loss = kappa * natural + (1 - kappa) * (fused ?? MarginSpec.RobustLoss(lower, y));
                 if (options.RegLambda > 0 && eps < options.TrainEps)
                     loss = loss + options.RegLambda * (1 - eps / options.TrainEps) * WarmupRegularizer.Compute(net, boxes);
                 return (loss, z);

@@ -6,6 +6,7 @@ using TorchSharp;
 using Verify.Benchmarks;
 using Verify.Import;
 using Verify.Training.Certification;
+using Verify.Training.Convex;
 using Verify.Training.Data;
 
 namespace Verify.Cli.Commands;
@@ -30,9 +31,11 @@ public static class CertifyCommand
         var json = new Option<string?>("--json") { Description = "Write count, eps and the accuracies (fractions) to FILE" };
         var perImage = new Option<string?>("--per-image") { Description = $"Write one line per test image ({PerImageCsv.Header}) to FILE; `verify merge` combines shards' files" };
         var shardOption = ShardOption.Create("test images (contiguous index ranges of whole batches)");
+        var classes = new Option<string?>("--classes") { Description = "Two digits A,B: a binary model (two outputs) on the test images of A (label 0) and B (label 1)" };
+        var exact = new Option<double>("--exact") { Description = "Seconds per image of an exact MIP (SCIP) on the PGD-robust images the bounds leave open (two-output models; 0: off)" };
         var cmd = new Command("certify", "Clean, PGD and certified accuracy of an ONNX classifier on a dataset's test images.")
         {
-            model, eps, count, method, steps, restarts, batch, precision, json, perImage, shardOption,
+            model, eps, count, method, steps, restarts, batch, precision, json, perImage, shardOption, classes, exact,
         };
         data.AddTo(cmd);
         cmd.SetAction(parse =>
@@ -46,9 +49,15 @@ public static class CertifyCommand
             var device = data.DeviceOf(parse);
             var dtype = parse.GetValue(precision) == "float32" ? torch.ScalarType.Float32 : torch.ScalarType.Float64;
             var graph = OnnxImporter.Load(path).To(device, dtype);
-            if (graph.InputSize != 784 || graph.OutputSize != 10)
-                throw new VerifyException($"{path}: expected 784 inputs and 10 outputs for MNIST, got {graph.InputSize} and {graph.OutputSize}");
+            var task = parse.GetValue(classes) is { } cl ? BinaryTask.Parse(cl) : null;
+            int outputs = task is null ? 10 : 2;
+            if (graph.InputSize != 784 || graph.OutputSize != outputs)
+                throw new VerifyException($"{path}: expected 784 inputs and {outputs} outputs for MNIST{(task is null ? "" : $" digits {task}")}, got {graph.InputSize} and {graph.OutputSize}");
+            double exactSeconds = parse.GetValue(exact);
+            if (exactSeconds < 0 || (exactSeconds > 0 && task is null)) throw new VerifyException("--exact needs --classes (a two-output model) and a non-negative time");
+            var tally = new ExactTally();
             var test = MnistData.Load(data.Folder(parse), train: false, device);
+            if (task is not null) test = task.Filter(test);
             test = test.Take(Math.Max(1, parse.GetValue(count)));
             long all = test.Count;
             var (first, end) = ShardAssignment.Range(all, Math.Max(1, parse.GetValue(batch)), shard);
@@ -69,6 +78,7 @@ public static class CertifyCommand
                     using var scope = torch.NewDisposeScope();
                     long k = Math.Min(options.BatchSize, n - s);
                     var images = certifier.Images(test.Images.narrow(0, s, k), test.Labels.narrow(0, s, k), first + s);
+                    if (exactSeconds > 0) images = ExactCompletion.Run(graph, images, test.Images.narrow(0, s, k), e, exactSeconds, tally);
                     total += images.Counts;
                     if (perImagePath is not null) File.AppendAllText(perImagePath, PerImageCsv.Rows(images));
                     update(s + k, n, $"clean {Pct(total.Clean, total.Count)} PGD {Pct(total.PgdRobust, total.Count)} certified {Pct(total.Certified, total.Count)}");
@@ -83,6 +93,8 @@ public static class CertifyCommand
             table.AddRow("clean", Pct(total.Clean, total.Count));
             table.AddRow($"PGD ({options.PgdSteps} steps, {options.PgdRestarts} restarts)", Pct(total.PgdRobust, total.Count));
             table.AddRow($"certified ({parse.GetValue(method)}, engine bounds, {parse.GetValue(precision)})", Pct(total.Certified, total.Count));
+            if (exactSeconds > 0)
+                table.AddRow("exact MIP on the open PGD-robust images", $"{tally.Certified} certified, {tally.Refuted} refuted, {tally.Open} open ({tally.Seconds:F1} s)");
             table.AddRow("time", $"{seconds:F1} s");
             AnsiConsole.Write(table);
             if (total.Inconsistent > 0)
@@ -95,6 +107,7 @@ public static class CertifyCommand
                     ["clean_accuracy"] = Frac(total.Clean, total.Count), ["pgd_accuracy"] = Frac(total.PgdRobust, total.Count),
                     ["certified_accuracy"] = Frac(total.Certified, total.Count), ["pgd_steps"] = options.PgdSteps,
                     ["pgd_restarts"] = options.PgdRestarts, ["inconsistent"] = total.Inconsistent, ["seconds"] = seconds,
+                    ["classes"] = task?.ToString() ?? "all", ["exact_certified"] = tally.Certified, ["exact_refuted"] = tally.Refuted, ["exact_open"] = tally.Open,
                     ["first_index"] = first, ["shard_index"] = shard.Index, ["shard_count"] = shard.Count, ["shard_source"] = shard.Source,
                 };
                 File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using TorchSharp;
+using Verify.Training.Convex;
 using Verify.Training.Data;
 using Verify.Training.Export;
 using Verify.Training.Methods;
@@ -18,9 +19,10 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = new DataOptions();
-        var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelZoo.Names)}", DefaultValueFactory = _ => "cnn-small" };
-        var method = new Option<string>("--method") { Description = "natural, pgd, trades, ibp or crown-ibp", DefaultValueFactory = _ => "natural" };
-        method.AcceptOnlyFromAmong("natural", "pgd", "trades", "ibp", "crown-ibp");
+        var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelZoo.Names)}, {OneHiddenNetwork.Name} (--neurons)", DefaultValueFactory = _ => "cnn-small" };
+        var method = new Option<string>("--method") { Description = "natural, pgd, trades, ibp, crown-ibp or convex-robust (one-hidden, two classes)", DefaultValueFactory = _ => "natural" };
+        method.AcceptOnlyFromAmong("natural", "pgd", "trades", "ibp", "crown-ibp", "convex-robust");
+        var convex = new ConvexTrainOptions();
         var eps = new Option<double>("--eps") { Description = "Test epsilon (L-inf, pixels in [0,1])", DefaultValueFactory = _ => 0.1 };
         var trainEps = new Option<double?>("--train-eps") { Description = "Training epsilon after the ramp (default: --eps)" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
@@ -51,10 +53,12 @@ public static class TrainCommand
             batchNorm, init, reg, pgdSteps, tradesBeta, seed, evalCount, evalPgd, trainLimit,
         };
         data.AddTo(cmd);
+        convex.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var device = data.DeviceOf(parse);
             var m = parse.GetValue(method)!;
+            var task = convex.Check(parse, m, parse.GetValue(model)!);
             var tm = m switch
             {
                 "pgd" => TrainingMethod.Pgd, "trades" => TrainingMethod.Trades, "ibp" => TrainingMethod.Ibp,
@@ -77,13 +81,19 @@ public static class TrainCommand
                 RegLambda = parse.GetValue(reg), PgdSteps = parse.GetValue(pgdSteps),
                 TradesBeta = parse.GetValue(tradesBeta), Seed = parse.GetValue(seed), EvalCount = parse.GetValue(evalCount),
                 EvalPgdSteps = parse.GetValue(evalPgd), TrainLimit = parse.GetValue(trainLimit),
+                LossFusion = parse.GetValue(convex.LossFusion),
             };
             torch.manual_seed(options.Seed);
-            var net = ModelZoo.Create(options.Model, options.BatchNorm, options.Init, device);
+            var net = options.Model == OneHiddenNetwork.Name
+                ? OneHiddenNetwork.Create(parse.GetValue(convex.Neurons), task is null ? 10 : 2, new long[] { 1, 28, 28 }, options.Init, device)
+                : ModelZoo.Create(options.Model, options.BatchNorm, options.Init, device);
             var dir = data.Folder(parse);
             var train = MnistData.Load(dir, train: true, device);
             var test = MnistData.Load(dir, train: false, device);
+            if (task is not null) (train, test) = (task.Filter(train), task.Filter(test));
             var output = parse.GetValue(outDir) ?? Path.Combine("runs", $"{options.Model}-{m}-{e.ToString(CultureInfo.InvariantCulture)}");
+            if (m == "convex-robust")
+                return ConvexTrainRun.Run(convex.Request(parse, options, task!, train, test, output), device);
             Directory.CreateDirectory(output);
             var csv = Path.Combine(output, "epochs.csv");
             if (File.Exists(csv)) File.Delete(csv);
