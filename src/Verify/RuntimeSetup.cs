@@ -30,10 +30,9 @@ static class RuntimeSetup
 
     /// <summary>
     /// Serves allocations of 32 MiB and more by mmap, and fixes that threshold. glibc's adaptive threshold let a
-    /// branch-and-bound run's resident memory grow to 6.9 GB while its live tensors stayed small. A 1 MiB threshold
-    /// kept it at 0.8 GB, but every tensor then became a fresh mmap whose pages the kernel zeroes: a 256x4 MNIST
-    /// proof spent 81 s in the kernel against 55 s of user time. With 32 MiB plus <see cref="ReleaseFreedMemory"/>
-    /// after each branch-and-bound step, the same proof takes 44 s.
+    /// branch-and-bound run's resident memory grow many times past its live tensors; a small threshold makes every
+    /// tensor a fresh mmap whose pages the kernel zeroes. 32 MiB plus <see cref="ReleaseFreedMemory"/> after each
+    /// branch-and-bound step was measured best of the three (docs/benchmarks.md, "Figures formerly in test and code comments").
     /// </summary>
     static void ReturnLargeBlocks()
     {

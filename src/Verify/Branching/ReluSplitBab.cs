@@ -241,7 +241,8 @@ public static class ReluSplitBab
 
     /// <summary>
     /// Every node's bounds for the domains' boxes by CROWN with each domain's splits clamped in, in chunks of
-    /// <see cref="RecomputeChunk"/> domains (on MNIST 256x4 whole 1024-domain batches took 12.8 GB and 12 s a step).
+    /// <see cref="RecomputeChunk"/> domains (whole batches need far more memory: docs/benchmarks.md, "Figures formerly in
+    /// code comments").
     /// </summary>
     static IntervalBounds[] RecomputedBounds(ComputationGraph graph, IntervalBounds box, Dictionary<int, Tensor> signOf, CancellationToken cancel)
     {

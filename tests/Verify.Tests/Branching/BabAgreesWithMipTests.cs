@@ -107,7 +107,7 @@ public class BabAgreesWithMipTests
     /// <remarks>
     /// Seeds 5000–5047: seed 5048's conjunction holds by a true margin of 0.001–0.01 while the root bound is -1.3, and
     /// input splitting needs more than the time limit to refute both atoms jointly, while the MIP decides it quickly
-    /// (timing in docs/benchmarks.md, "Figures formerly in test comments"); it cost 35 s of CI (a timeout and its
+    /// (timing in docs/benchmarks.md, "Figures formerly in test and code comments"); it cost 35 s of CI (a timeout and its
     /// retry) for no verdict. ReLU splitting decides it through exact leaves (<see cref="ReluSplittingAgreesWithTheMipOnConjunctions"/>).
     /// </remarks>
     [Test]

@@ -26,7 +26,7 @@ public class TimeoutTests
     /// <summary>
     /// A random 10-64-64-64-2 ReLU network with Y_0 - Y_1 &lt;= d, d placed just below the true minimum: the property
     /// holds (d is 0.235 sampled ranges below the sampled minimum, just below what the attack reaches; the runs that
-    /// chose these figures are in docs/benchmarks.md, "Figures formerly in test comments"), so no counterexample
+    /// chose these figures are in docs/benchmarks.md, "Figures formerly in test and code comments"), so no counterexample
     /// exists and nothing proves it within 2 s.
     /// </summary>
     [Test]
