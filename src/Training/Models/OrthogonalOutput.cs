@@ -18,7 +18,8 @@ public sealed class OrthogonalOutput : nn.Module
         nn.init.xavier_normal_(w);
         Free = nn.Parameter(w);
         Bias = nn.Parameter(torch.zeros(outputs, device: device));
-        RegisterComponents();
+        register_parameter("free", Free);
+        register_parameter("bias", Bias);
     }
 
     /// <summary>The free matrix [n, m].</summary>

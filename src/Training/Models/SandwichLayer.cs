@@ -19,11 +19,15 @@ public sealed class SandwichLayer : nn.Module
         Outputs = outputs;
         var w = torch.empty(outputs + inputs, outputs, device: device);
         nn.init.xavier_normal_(w);
+        var scale = w.norm().reshape(1);
         Free = nn.Parameter(w);
-        Scale = nn.Parameter(w.norm().detach().clone().reshape(1));
+        Scale = nn.Parameter(scale);
         LogPsi = nn.Parameter(torch.zeros(outputs, device: device));
         Bias = nn.Parameter(torch.zeros(outputs, device: device));
-        RegisterComponents();
+        register_parameter("free", Free);
+        register_parameter("scale", Scale);
+        register_parameter("log_psi", LogPsi);
+        register_parameter("bias", Bias);
     }
 
     /// <summary>Input features p.</summary>
