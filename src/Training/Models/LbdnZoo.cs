@@ -18,10 +18,16 @@ public static class LbdnZoo
     /// <c>lbdn-mlp</c>: 784-512-512-256-10 sandwich layers, γ-Lipschitz in l2. <c>lbdn-cnn</c> (the paper's
     /// FFT/circulant sandwich convolution) is not implemented.
     /// </summary>
-    public static LbdnNetwork Create(string name, double gamma, Device device, IReadOnlyList<long>? widths = null) => name switch
+    public static LbdnNetwork Create(string name, double gamma, Device device, IReadOnlyList<long>? widths = null)
     {
-        "lbdn-mlp" => new LbdnNetwork(name, new long[] { 1, 28, 28 }, widths ?? MlpWidths, 10, gamma, device),
-        "lbdn-cnn" => throw new VerifyException("lbdn-cnn (the sandwich convolution via FFT) is not implemented yet; use --model lbdn-mlp"),
-        _ => throw new VerifyException($"unknown LBDN model '{name}' (known: {string.Join(", ", Names)})"),
-    };
+        Check(name);
+        return new LbdnNetwork(name, new long[] { 1, 28, 28 }, widths ?? MlpWidths, 10, gamma, device);
+    }
+
+    /// <summary>Throws the user error for an unknown or unimplemented LBDN model name.</summary>
+    public static void Check(string name)
+    {
+        if (name == "lbdn-cnn") throw new VerifyException("lbdn-cnn (the sandwich convolution via FFT) is not implemented yet; use --model lbdn-mlp");
+        if (name != "lbdn-mlp") throw new VerifyException($"unknown LBDN model '{name}' (known: {string.Join(", ", Names)})");
+    }
 }
