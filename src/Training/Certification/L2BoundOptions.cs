@@ -24,4 +24,5 @@ public sealed record L2BoundOptions(L2BoundMethod Method = L2BoundMethod.Auto, d
 /// <param name="LipSdp">LipSDP-Neuron's certified bound (null: not run; +∞: nothing certified in time).</param>
 /// <param name="LipSdpSeconds">LipSDP's time.</param>
 /// <param name="Claimed">The claimed bound, when given (then confirmed).</param>
-public sealed record L2Bound(double Value, string Source, double Naive, double? LipSdp, double LipSdpSeconds, double? Claimed);
+/// <param name="Lmi">The bound the file's LBDN multipliers certify in the LipSDP-Neuron LMI (null: no multipliers, or they certify nothing near γ).</param>
+public sealed record L2Bound(double Value, string Source, double Naive, double? LipSdp, double LipSdpSeconds, double? Claimed, double? Lmi = null);

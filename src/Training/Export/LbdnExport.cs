@@ -1,4 +1,5 @@
 using Verify.Import;
+using Verify.Import.Proto;
 using Verify.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,9 +50,26 @@ public static class LbdnExport
             if (k < layers.Count - 1) h = b.Node("Relu", new[] { h }, name: $"relu{k}");
         }
         b.Output(h, new long[] { 1, net.Classes }, symbolicBatch: "batch");
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        b.Model.MetadataProps.Add(new StringStringEntryProto { Key = LbdnMetadata.GammaKey, Value = net.Gamma.ToString("R", inv) });
+        b.Model.MetadataProps.Add(new StringStringEntryProto
+        {
+            Key = LbdnMetadata.MultipliersKey,
+            Value = string.Join(",", Multipliers(net).Select(v => v.ToString("R", inv))),
+        });
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         b.Save(path);
+    }
+
+    /// <summary>
+    /// The LipSDP-Neuron multipliers that certify γ for the fused layers, one per hidden neuron in order: T_k = γ Ψ_k²
+    /// (the sandwich proof summed over the layers, see <see cref="SandwichLayer"/>).
+    /// </summary>
+    public static double[] Multipliers(LbdnNetwork net)
+    {
+        using var noGrad = torch.no_grad();
+        return net.Sandwiches.SelectMany(s => (net.Gamma * (2 * F64(s.LogPsi)).exp()).data<double>().ToArray()).ToArray();
     }
 
     static Tensor F64(Tensor t) => t.detach().to(ScalarType.Float64).cpu();

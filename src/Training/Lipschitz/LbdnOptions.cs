@@ -7,6 +7,8 @@ public sealed record LbdnOptions
 {
     /// <summary>Model name (see Models.LbdnZoo.Names).</summary>
     public string Model { get; init; } = "lbdn-mlp";
+    /// <summary>Hidden widths of the sandwich layers.</summary>
+    public long[] Widths { get; init; } = Models.LbdnZoo.MlpWidths;
     /// <summary>The l2 Lipschitz bound γ of the construction.</summary>
     public double Gamma { get; init; } = 1;
     /// <summary>Natural (clean images) or PGD (l2 PGD adversarial examples at <see cref="TrainRadius"/>).</summary>

@@ -15,7 +15,7 @@ public static class LbdnZoo
     public static bool IsLbdn(string name) => Names.Contains(name);
 
     /// <summary>
-    /// <c>lbdn-mlp</c>: 784-512-512-256-10 sandwich layers, γ-Lipschitz in l2. <c>lbdn-cnn</c> (the paper's
+    /// <c>lbdn-mlp</c>: 784-512-512-256-10 sandwich layers (or <paramref name="widths"/>), γ-Lipschitz in l2. <c>lbdn-cnn</c> (the paper's
     /// FFT/circulant sandwich convolution) is not implemented.
     /// </summary>
     public static LbdnNetwork Create(string name, double gamma, Device device, IReadOnlyList<long>? widths = null)

@@ -6,6 +6,7 @@ using TorchSharp;
 using Verify.Graph;
 using Verify.Training.Certification;
 using Verify.Training.Data;
+using Verify.Training.Export;
 using Verify.Training.Lipschitz;
 using Verify.Training.Reports;
 using static TorchSharp.torch;
@@ -25,7 +26,8 @@ public static class CertifyL2
         var watch = Stopwatch.StartNew();
         Console.WriteLine($"bounding the l2 Lipschitz constant of {path} ({boundOptions.Method.ToString().ToLowerInvariant()}" +
             (boundOptions.Claimed is { } c ? string.Format(inv, ", checking the claim {0}", c) : "") + ") ...");
-        var bound = L2Lipschitz.Bound(g64, boundOptions);
+        var metadata = LbdnMetadata.Read(path);
+        var bound = L2Lipschitz.Bound(g64, boundOptions, metadata);
         double boundSeconds = watch.Elapsed.TotalSeconds;
         var x = test.Images.to(torch.CPU);
         var set = new ImageSet(x, test.Labels.to(torch.CPU));
@@ -47,7 +49,10 @@ public static class CertifyL2
         table.AddRow(Markup.Escape("certified (margin > sqrt(2) L r)"), CertifyCommand.Pct((long)Math.Round(acc.Certified * acc.Count), acc.Count));
         table.AddRow("L used", Markup.Escape(string.Format(inv, "{0:G6} ({1})", bound.Value, bound.Source)));
         table.AddRow("product of spectral norms", bound.Naive.ToString("G6", inv));
-        table.AddRow("LipSDP-Neuron", bound.LipSdp is { } s ? string.Format(inv, "{0:G6} in {1:F1} s", s, bound.LipSdpSeconds) : "not run");
+        if (metadata is not null)
+            table.AddRow(Markup.Escape($"LBDN gamma {metadata.Gamma.ToString("G6", inv)}: LMI with the file's multipliers"),
+                bound.Lmi is { } l ? l.ToString("G8", inv) + " (certified)" : "not certified");
+        table.AddRow("LipSDP-Neuron (solver)", bound.LipSdp is { } s ? string.Format(inv, "{0:G6} in {1:F1} s", s, bound.LipSdpSeconds) : "not run");
         table.AddRow("time", string.Format(inv, "{0:F1} s (bound {1:F1} s)", seconds, boundSeconds));
         AnsiConsole.Write(table);
         if (curve is not null)
@@ -61,7 +66,7 @@ public static class CertifyL2
                 ["model"] = path, ["dataset"] = "mnist", ["norm"] = "l2", ["count"] = acc.Count, ["eps"] = radius,
                 ["clean_accuracy"] = acc.Clean, ["pgd_accuracy"] = acc.Pgd, ["certified_accuracy"] = acc.Certified,
                 ["lipschitz"] = bound.Value, ["lipschitz_source"] = bound.Source, ["naive"] = bound.Naive, ["lipsdp"] = bound.LipSdp is { } v && double.IsFinite(v) ? v : null,
-                ["lipsdp_seconds"] = bound.LipSdpSeconds, ["claimed"] = bound.Claimed, ["pgd_steps"] = pgdSteps, ["pgd_restarts"] = restarts,
+                ["lipsdp_seconds"] = bound.LipSdpSeconds, ["lbdn_gamma"] = metadata?.Gamma, ["lbdn_lmi"] = bound.Lmi, ["claimed"] = bound.Claimed, ["pgd_steps"] = pgdSteps, ["pgd_restarts"] = restarts,
                 ["inconsistent"] = acc.Inconsistent, ["seconds"] = seconds,
             };
             File.WriteAllText(json, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));

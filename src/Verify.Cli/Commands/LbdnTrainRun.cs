@@ -14,11 +14,20 @@ namespace Verify.Cli.Commands;
 /// <summary>`verify train --model lbdn-mlp`: trains an LBDN, exports it as plain Gemm/Relu ONNX and reports its l2 certificate.</summary>
 public static class LbdnTrainRun
 {
-    /// <summary>Trains, evaluates the whole test set at the radius (certificate margin &gt; √2 γ r) and writes the files into <paramref name="output"/>.</summary>
-    public static int Run(LbdnOptions options, Device device, string dataDir, string output)
+    /// <summary>
+    /// Trains (or loads <paramref name="checkpoint"/>), evaluates the whole test set at the radius (certificate margin
+    /// &gt; √2 γ r) and writes the files into <paramref name="output"/>.
+    /// </summary>
+    public static int Run(LbdnOptions options, Device device, string dataDir, string? checkpoint, string output)
     {
         torch.manual_seed(options.Seed);
-        var net = LbdnZoo.Create(options.Model, options.Gamma, device);
+        var net = LbdnZoo.Create(options.Model, options.Gamma, device, options.Widths);
+        if (checkpoint is not null)
+        {
+            try { net.load(checkpoint); }
+            catch (Exception e) when (e is not VerifyException) { throw new VerifyException($"cannot load {checkpoint} as {options.Model} with widths {string.Join(",", options.Widths)}: {e.Message.Split('\n')[0]}"); }
+            options = options with { Epochs = 0 };
+        }
         var train = MnistData.Load(dataDir, train: true, device);
         var test = MnistData.Load(dataDir, train: false, device);
         Directory.CreateDirectory(output);
@@ -26,7 +35,7 @@ public static class LbdnTrainRun
         if (File.Exists(csv)) File.Delete(csv);
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Format(inv, "training {0} (gamma {1}, widths {2}) by {3} with the margin cross-entropy (train radius {4}, T {5}) for {6} epochs on {7}; writing {8}",
-            options.Model, options.Gamma, string.Join("-", LbdnZoo.MlpWidths), options.Method.ToString().ToLowerInvariant(), options.TrainRadius,
+            options.Model, options.Gamma, string.Join("-", options.Widths), options.Method.ToString().ToLowerInvariant(), options.TrainRadius,
             options.Temperature, options.Epochs, device.type, output));
         var history = new List<L2EpochRecord>();
         var watch = Stopwatch.StartNew();
@@ -48,7 +57,7 @@ public static class LbdnTrainRun
         });
         var onnx = Path.Combine(output, "model.onnx");
         LbdnExport.Save(net, onnx);
-        net.save(Path.Combine(output, "checkpoint.bin"));
+        if (checkpoint is null) net.save(Path.Combine(output, "checkpoint.bin"));
         var final = L2Evaluation.Run(v => net.forward(v), test, options.Gamma, options.Radius, options.EvalPgdSteps, restarts: 1,
             pgdCount: options.EvalCount);
         var files = new List<string> { L2Plots.Save(history, output), RadiusCurve.Save(final.Radii, options.Radius,

@@ -14,6 +14,12 @@ public sealed class LipschitzTrainOptions
     /// <summary>--lipschitz.</summary>
     public Option<double?> Lipschitz { get; } = new("--lipschitz") { Description = "l2 Lipschitz bound gamma of an LBDN model (lbdn-mlp; default 1)" };
 
+    /// <summary>--widths.</summary>
+    public Option<string?> Widths { get; } = new("--widths") { Description = "Comma-separated hidden widths of an LBDN model (default: 512,512,256)" };
+
+    /// <summary>--load.</summary>
+    public Option<string?> Load { get; } = new("--load") { Description = "LBDN only: load this checkpoint.bin (same --widths, --lipschitz) instead of training, then evaluate and export it" };
+
     /// <summary>--l2-radius.</summary>
     public Option<double> Radius { get; } = new("--l2-radius") { Description = "l2 radius of the evaluation (LBDN, --spectral-norm)", DefaultValueFactory = _ => 1.58 };
 
@@ -38,7 +44,7 @@ public sealed class LipschitzTrainOptions
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Lipschitz, Radius, TrainRadius, Temperature, SpectralNorm, SpectralMethod, SpectralLr }) command.Options.Add(o);
+        foreach (var o in new Option[] { Lipschitz, Widths, Load, Radius, TrainRadius, Temperature, SpectralNorm, SpectralMethod, SpectralLr }) command.Options.Add(o);
     }
 
     /// <summary>Checks the flags against the model and method (one-line <see cref="VerifyException"/>s).</summary>
@@ -50,6 +56,10 @@ public sealed class LipschitzTrainOptions
             if (!lbdn) throw new VerifyException($"--lipschitz sets the bound of an LBDN model ({string.Join(", ", LbdnZoo.Names)}), not of '{model}'; use --spectral-norm for it");
             if (!(g > 0) || !double.IsFinite(g)) throw new VerifyException($"--lipschitz must be positive and finite, got {g}");
         }
+        if (!lbdn && parse.GetValue(Widths) is not null) throw new VerifyException("--widths sets the hidden widths of an LBDN model");
+        if (parse.GetValue(Load) is { } load && (!lbdn || !File.Exists(load)))
+            throw new VerifyException(lbdn ? $"checkpoint not found: {load}" : "--load is for LBDN models");
+        WidthsOf(parse);
         if (lbdn && method is not (TrainingMethod.Natural or TrainingMethod.Pgd))
             throw new VerifyException($"LBDN models train by --method natural or pgd, not {method}");
         if (parse.GetValue(SpectralNorm) is { } s)
@@ -63,6 +73,15 @@ public sealed class LipschitzTrainOptions
         if (parse.GetValue(TrainRadius) is { } tr && !(tr >= 0)) throw new VerifyException($"--train-radius must be non-negative, got {tr}");
         if (!(parse.GetValue(Temperature) > 0)) throw new VerifyException($"--temperature must be positive, got {parse.GetValue(Temperature)}");
         if (!(parse.GetValue(SpectralLr) > 0)) throw new VerifyException($"--spectral-lr must be positive, got {parse.GetValue(SpectralLr)}");
+    }
+
+    /// <summary>The LBDN hidden widths (default <see cref="LbdnZoo.MlpWidths"/>).</summary>
+    public long[] WidthsOf(ParseResult parse)
+    {
+        var text = parse.GetValue(Widths);
+        if (string.IsNullOrWhiteSpace(text)) return LbdnZoo.MlpWidths;
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => long.TryParse(v, out var w) && w >= 10 && w <= 8192 ? w : throw new VerifyException($"--widths: not a width in 10..8192: '{v}'")).ToArray();
     }
 
     /// <summary>Whether the run is spectrally constrained.</summary>

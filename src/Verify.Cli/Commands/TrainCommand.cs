@@ -78,9 +78,10 @@ public static class TrainCommand
                     BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), LrDecayEpochs = ParseInts(parse.GetValue(decay)),
                     LrDecayFactor = parse.GetValue(decayFactor), PgdSteps = parse.GetValue(pgdSteps), Seed = parse.GetValue(seed),
                     EvalCount = parse.GetValue(evalCount), EvalPgdSteps = parse.GetValue(evalPgd), TrainLimit = parse.GetValue(trainLimit),
+                    Widths = lipschitz.WidthsOf(parse),
                 };
                 LbdnZoo.Check(modelName);
-                return LbdnTrainRun.Run(lbdn, device, data.Folder(parse), parse.GetValue(outDir)
+                return LbdnTrainRun.Run(lbdn, device, data.Folder(parse), parse.GetValue(lipschitz.Load), parse.GetValue(outDir)
                     ?? Path.Combine("runs", string.Format(CultureInfo.InvariantCulture, "{0}-gamma{1}-{2}", modelName, lbdn.Gamma, m)));
             }
             var options = new TrainOptions

@@ -3,6 +3,7 @@ using TorchSharp;
 using Verify.Import;
 using Verify.Lipschitz;
 using Verify.Lipschitz.Sdp;
+using Verify.Training.Certification;
 using Verify.Training.Export;
 using Verify.Training.Lipschitz;
 using Verify.Training.Methods;
@@ -109,6 +110,27 @@ public class LbdnTests
         Assert.That(sdp.Upper, Is.LessThanOrEqualTo(gamma * (1 + 1e-6)), "LipSDP-Neuron certifies the construction's gamma");
         Assert.That(sdp.Upper, Is.GreaterThanOrEqualTo(sampled * (1 - 1e-6)), "and is no less than a sampled Jacobian norm");
         Assert.That(NaiveLipschitz.SpectralNormProduct(dense), Is.GreaterThanOrEqualTo(sdp.Upper * (1 - 1e-9)));
+    }
+
+    [TestCase(1.0, 11)]
+    [TestCase(4.0, 12)]
+    public void TheFilesMultipliersCertifyGammaInTheLmiAndNothingBelowASampledNorm(double gamma, long seed)
+    {
+        var net = RandomNet(gamma, seed);
+        var path = Path.Combine(dir, "lbdn.onnx");
+        LbdnExport.Save(net, path);
+        var meta = LbdnMetadata.Read(path);
+        Assert.That(meta, Is.Not.Null);
+        Assert.That(meta!.Gamma, Is.EqualTo(gamma));
+        var graph = OnnxImporter.Load(path);
+        var dense = DenseNetwork.FromGraph(graph);
+        var certified = LipSdpLmi.Certify(dense, meta.Multipliers, gamma);
+        Assert.That(certified, Is.Not.Null.And.LessThanOrEqualTo(gamma * (1 + 1e-6)));
+        double sampled = GlobalL2Analysis.SampledJacobianNorm(dense, null, null, 256, 2);
+        Assert.That(LipSdpLmi.Certify(dense, meta.Multipliers, 0.99 * sampled), Is.Null, "no multipliers certify less than a true Jacobian norm");
+        var bound = L2Lipschitz.Bound(graph.To(torch.CPU, ScalarType.Float64), new L2BoundOptions(), meta);
+        Assert.That(bound.Value, Is.LessThanOrEqualTo(gamma * (1 + 1e-6)));
+        Assert.That(bound.LipSdp, Is.Null, "the solver is not needed once the LMI holds");
     }
 
     [Test]
