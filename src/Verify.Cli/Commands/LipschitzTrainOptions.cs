@@ -48,7 +48,7 @@ public sealed class LipschitzTrainOptions
     }
 
     /// <summary>Checks the flags against the model and method (one-line <see cref="VerifyException"/>s).</summary>
-    public void Validate(ParseResult parse, string model, TrainingMethod method)
+    public void Validate(ParseResult parse, string model, TrainingMethod method, bool batchNorm)
     {
         bool lbdn = LbdnZoo.IsLbdn(model);
         if (parse.GetValue(Lipschitz) is { } g)
@@ -68,6 +68,7 @@ public sealed class LipschitzTrainOptions
             if (!(s > 0) || !double.IsFinite(s)) throw new VerifyException($"--spectral-norm must be positive and finite, got {s}");
             if (method is not (TrainingMethod.Natural or TrainingMethod.Pgd))
                 throw new VerifyException($"--spectral-norm trains by --method natural or pgd, not {method}");
+            if (batchNorm) throw new VerifyException("--spectral-norm cannot be combined with BatchNorm (its scaling is not constrained)");
         }
         if (!(parse.GetValue(Radius) >= 0) || !double.IsFinite(parse.GetValue(Radius))) throw new VerifyException($"--l2-radius must be non-negative, got {parse.GetValue(Radius)}");
         if (parse.GetValue(TrainRadius) is { } tr && !(tr >= 0)) throw new VerifyException($"--train-radius must be non-negative, got {tr}");

@@ -68,7 +68,7 @@ public static class TrainCommand
             if (e < 0 || e > 1) throw new VerifyException($"--eps must be in [0,1], got {e}");
             if (parse.GetValue(epochs) < 1) throw new VerifyException("--epochs must be at least 1");
             var modelName = parse.GetValue(model)!;
-            lipschitz.Validate(parse, modelName, tm);
+            lipschitz.Validate(parse, modelName, tm, parse.GetValue(batchNorm));
             if (LbdnZoo.IsLbdn(modelName))
             {
                 var lbdn = new LbdnOptions
