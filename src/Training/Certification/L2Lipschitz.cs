@@ -2,6 +2,7 @@ using System.Globalization;
 using Verify.Graph;
 using Verify.Lipschitz;
 using Verify.Lipschitz.Sdp;
+using Verify.Operators;
 using Verify.Training.Export;
 
 namespace Verify.Training.Certification;
@@ -23,7 +24,7 @@ public static class L2Lipschitz
     public static L2Bound Bound(ComputationGraph graph, L2BoundOptions options, LbdnMetadata? metadata = null)
     {
         var dense = DenseNetwork.FromGraph(graph);
-        if (dense.Layers.Any(l => l.Activation is not (DenseActivation.Relu or DenseActivation.None)))
+        if (dense.Layers.Any(l => l.Activation is not (null or Relu)))
             throw new VerifyException("l2 certification supports ReLU networks only");
         double naive = NaiveLipschitz.SpectralNormProduct(dense);
         double? lmi = null;
