@@ -64,8 +64,8 @@ public class LipschitzCliTests
     public void TrainLbdnThenCertifyL2OnMnist()
     {
         var mnist = Paths.SharedOrIgnore("data", "mnist");
-        var run = CliRunner.Run("train", "--data-dir", mnist, "--model", "lbdn-mlp", "--lipschitz", "1", "--epochs", "1",
-            "--train-limit", "1000", "--batch-size", "250", "--eval-count", "100", "--eval-pgd-steps", "5", "--out", dir);
+        var run = CliRunner.Run("train", "--data-dir", mnist, "--model", "lbdn-mlp", "--widths", "64,32", "--lipschitz", "1", "--epochs", "1",
+            "--train-limit", "1000", "--batch-size", "100", "--eval-count", "100", "--eval-pgd-steps", "5", "--out", dir);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr + run.Stdout);
         foreach (var f in new[] { "model.onnx", "epochs.csv", "accuracy.png", "radius.png" })
             Assert.That(File.Exists(Path.Combine(dir, f)), f);
