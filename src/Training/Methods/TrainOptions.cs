@@ -1,3 +1,4 @@
+using Verify.Training.Lipschitz;
 using Verify.Training.Models;
 
 namespace Verify.Training.Methods;
@@ -61,4 +62,12 @@ public sealed record TrainOptions
     public int TightnessCount { get; init; } = 100;
     /// <summary>Limit of training images (0 = all).</summary>
     public int TrainLimit { get; init; }
+    /// <summary>Cap S on every linear/conv layer's spectral norm (0 = off; see <see cref="SpectralConstraint"/>).</summary>
+    public double SpectralNorm { get; init; }
+    /// <summary>How the spectral cap is kept.</summary>
+    public SpectralMethod SpectralMethod { get; init; } = SpectralMethod.PowerIteration;
+    /// <summary>Step size η of the orthogonalised updates (<see cref="SpectralMethod.Orthogonalized"/>).</summary>
+    public double SpectralLearningRate { get; init; } = 0.02;
+    /// <summary>The margin cross-entropy replacing the cross-entropy of natural and PGD training (null: plain cross-entropy).</summary>
+    public MarginLoss? Margin { get; init; }
 }

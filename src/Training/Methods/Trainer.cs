@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Verify.Training.Bounds;
 using Verify.Training.Data;
+using Verify.Training.Lipschitz;
 using Verify.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +32,10 @@ public sealed class Trainer(Network net, TrainOptions options)
         long batches = (n + options.BatchSize - 1) / options.BatchSize;
         var schedule = new EpsSchedule((long)(options.WarmupEpochs * batches), (long)(options.RampEpochs * batches),
             options.TrainEps, options.Ramp);
-        var adam = optim.Adam(net.parameters(), lr: options.LearningRate);
+        var constraint = options.SpectralNorm > 0
+            ? new SpectralConstraint(net, options.SpectralNorm, options.SpectralMethod, options.SpectralLearningRate, options.Seed) : null;
+        constraint?.Step();
+        var adam = optim.Adam(constraint?.OptimizerParameters(net) ?? net.parameters(), lr: options.LearningRate);
         double lr = options.LearningRate;
         var history = new List<EpochRecord>();
         var watch = new Stopwatch();
@@ -67,6 +71,7 @@ public sealed class Trainer(Network net, TrainOptions options)
                 loss.backward();
                 if (options.GradClip > 0) nn.utils.clip_grad_norm_(net.parameters(), options.GradClip);
                 adam.step();
+                constraint?.Step();
                 long m = y.shape[0];
                 lossSum += loss.item<float>() * m;
                 correctSum += logits.argmax(1).eq(y).sum().item<long>();
@@ -74,6 +79,7 @@ public sealed class Trainer(Network net, TrainOptions options)
                 OnBatch?.Invoke(new BatchProgress(epoch, options.Epochs, b + 1, batches, eps, lossSum / seen, correctSum / seen));
             }
             BatchNormCalibration.Run(net, train);
+            if (epoch == options.Epochs) constraint?.Finish();
             watch.Stop();
             var acc = Evaluation.Run(net, evalSet, options.Eps, options.EvalPgdSteps);
             double tight = Tightness.Measure(net, tightSet);
@@ -94,14 +100,14 @@ public sealed class Trainer(Network net, TrainOptions options)
             case TrainingMethod.Natural:
             {
                 var z = net.Forward(x, state);
-                return (nn.functional.cross_entropy(z, y), z);
+                return (CrossEntropy(z, y), z);
             }
             case TrainingMethod.Pgd:
             {
                 if (eps <= 0) goto case TrainingMethod.Natural;
                 var xa = PgdAttack.Train(v => net.Forward(v, RunState.Eval()), x, y, eps, options.PgdSteps, StepSize(eps), gen);
                 var z = net.Forward(xa, state);
-                return (nn.functional.cross_entropy(z, y), z);
+                return (CrossEntropy(z, y), z);
             }
             case TrainingMethod.Trades:
             {
@@ -138,6 +144,8 @@ public sealed class Trainer(Network net, TrainOptions options)
             }
         }
     }
+
+    Tensor CrossEntropy(Tensor z, Tensor y) => options.Margin?.Compute(z, y) ?? nn.functional.cross_entropy(z, y);
 
     double StepSize(double eps) => options.PgdStepFraction > 0 ? options.PgdStepFraction * eps : 2.5 * eps / Math.Max(1, options.PgdSteps);
 }

@@ -19,7 +19,8 @@ public static class CertifyCommand
     {
         var data = new DataOptions();
         var model = new Argument<string>("model") { Description = "ONNX classifier taking [N,1,28,28] or [N,784] images in [0,1]" };
-        var eps = new Option<double>("--eps") { Description = "L-inf radius (pixels in [0,1])", Required = true };
+        var eps = new Option<double>("--eps") { Description = "Radius in the --norm (pixels in [0,1])", Required = true };
+        var l2 = new L2CertifyOptions();
         var count = new Option<int>("--count") { Description = "First N test images (default: all)", DefaultValueFactory = _ => 10000 };
         var method = new Option<string>("--method") { Description = "ibp, crown, or auto (IBP then CROWN on the rest)", DefaultValueFactory = _ => "auto" };
         method.AcceptOnlyFromAmong("ibp", "crown", "auto");
@@ -38,12 +39,17 @@ public static class CertifyCommand
             model, eps, count, method, steps, restarts, batch, precision, json, perImage, shardOption, classes, exact,
         };
         data.AddTo(cmd);
+        l2.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
             if (!File.Exists(path)) throw new VerifyException($"model file not found: {path}");
             double e = parse.GetValue(eps);
-            if (e < 0 || e > 1) throw new VerifyException($"--eps must be in [0,1], got {e}");
+            bool isL2 = l2.IsL2(parse);
+            if (!isL2 && (e < 0 || e > 1)) throw new VerifyException($"--eps must be in [0,1], got {e}");
+            if (isL2 && !(e >= 0 && double.IsFinite(e))) throw new VerifyException($"--eps must be a non-negative l2 radius, got {e}");
+            l2.Validate(parse);
+            if (isL2 && parse.GetValue(perImage) is not null) throw new VerifyException("--per-image is for --norm linf");
             if (parse.GetValue(steps) < 50) throw new VerifyException("--pgd-steps must be at least 50");
             var shard = ShardSource.Resolve(parse.GetValue(shardOption));
             var device = data.DeviceOf(parse);
@@ -63,6 +69,9 @@ public static class CertifyCommand
             var (first, end) = ShardAssignment.Range(all, Math.Max(1, parse.GetValue(batch)), shard);
             test = new ImageSet(test.Images[(int)first..(int)end], test.Labels[(int)first..(int)end]);
             if (!shard.IsWhole) Console.WriteLine($"{shard}: test images {first}..{end - 1} of 0..{all - 1}");
+            if (isL2)
+                return CertifyL2.Run(path, OnnxImporter.Load(path), test, e, l2.BoundOptions(parse), parse.GetValue(steps),
+                    Math.Max(1, parse.GetValue(restarts)), Math.Max(1, parse.GetValue(batch)), parse.GetValue(l2.Curve), parse.GetValue(json));
             var perImagePath = parse.GetValue(perImage);
             if (perImagePath is not null) OutputFile.Create(perImagePath, PerImageCsv.Header + "\n");
             var m = parse.GetValue(method) switch { "ibp" => CertifyMethod.Ibp, "crown" => CertifyMethod.Crown, _ => CertifyMethod.Auto };

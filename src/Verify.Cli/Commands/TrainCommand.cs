@@ -6,6 +6,7 @@ using TorchSharp;
 using Verify.Training.Convex;
 using Verify.Training.Data;
 using Verify.Training.Export;
+using Verify.Training.Lipschitz;
 using Verify.Training.Methods;
 using Verify.Training.Models;
 using Verify.Training.Reports;
@@ -19,10 +20,11 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = new DataOptions();
-        var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelZoo.Names)}, {OneHiddenNetwork.Name} (--neurons)", DefaultValueFactory = _ => "cnn-small" };
+        var convex = new ConvexTrainOptions();
+        var lipschitz = new LipschitzTrainOptions();
+        var model = new Option<string>("--model") { Description = $"Network: {string.Join(", ", ModelZoo.Names.Concat(LbdnZoo.Names))}, {OneHiddenNetwork.Name} (--neurons)", DefaultValueFactory = _ => "cnn-small" };
         var method = new Option<string>("--method") { Description = "natural, pgd, trades, ibp, crown-ibp or convex-robust (one-hidden, two classes)", DefaultValueFactory = _ => "natural" };
         method.AcceptOnlyFromAmong("natural", "pgd", "trades", "ibp", "crown-ibp", "convex-robust");
-        var convex = new ConvexTrainOptions();
         var eps = new Option<double>("--eps") { Description = "Test epsilon (L-inf, pixels in [0,1])", DefaultValueFactory = _ => 0.1 };
         var trainEps = new Option<double?>("--train-eps") { Description = "Training epsilon after the ramp (default: --eps)" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs", DefaultValueFactory = _ => 10 };
@@ -54,6 +56,7 @@ public static class TrainCommand
         };
         data.AddTo(cmd);
         convex.AddTo(cmd);
+        lipschitz.AddTo(cmd);
         cmd.SetAction(parse =>
         {
             var device = data.DeviceOf(parse);
@@ -68,6 +71,23 @@ public static class TrainCommand
             double e = parse.GetValue(eps);
             if (e < 0 || e > 1) throw new VerifyException($"--eps must be in [0,1], got {e}");
             if (parse.GetValue(epochs) < 1) throw new VerifyException("--epochs must be at least 1");
+            var modelName = parse.GetValue(model)!;
+            lipschitz.Validate(parse, modelName, tm, parse.GetValue(batchNorm));
+            if (LbdnZoo.IsLbdn(modelName))
+            {
+                var lbdn = new LbdnOptions
+                {
+                    Model = modelName, Gamma = parse.GetValue(lipschitz.Lipschitz) ?? 1, Method = tm, Radius = parse.GetValue(lipschitz.Radius),
+                    TrainRadius = lipschitz.TrainRadiusOf(parse), Temperature = parse.GetValue(lipschitz.Temperature), Epochs = parse.GetValue(epochs),
+                    BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), LrDecayEpochs = ParseInts(parse.GetValue(decay)),
+                    LrDecayFactor = parse.GetValue(decayFactor), PgdSteps = parse.GetValue(pgdSteps), Seed = parse.GetValue(seed),
+                    EvalCount = parse.GetValue(evalCount), EvalPgdSteps = parse.GetValue(evalPgd), TrainLimit = parse.GetValue(trainLimit),
+                    Widths = lipschitz.WidthsOf(parse),
+                };
+                LbdnZoo.Check(modelName);
+                return LbdnTrainRun.Run(lbdn, device, data.Folder(parse), parse.GetValue(lipschitz.Load), parse.GetValue(outDir)
+                    ?? Path.Combine("runs", string.Format(CultureInfo.InvariantCulture, "{0}-gamma{1}-{2}", modelName, lbdn.Gamma, m)));
+            }
             var options = new TrainOptions
             {
                 Model = parse.GetValue(model)!, Method = tm, Eps = e, TrainEps = parse.GetValue(trainEps) ?? e,
@@ -87,6 +107,7 @@ public static class TrainCommand
             var net = options.Model == OneHiddenNetwork.Name
                 ? OneHiddenNetwork.Create(parse.GetValue(convex.Neurons), task is null ? 10 : 2, new long[] { 1, 28, 28 }, options.Init, device)
                 : ModelZoo.Create(options.Model, options.BatchNorm, options.Init, device);
+            options = lipschitz.Apply(parse, options, net.Layers.Count(l => l is LinearLayer or ConvLayer));
             var dir = data.Folder(parse);
             var train = MnistData.Load(dir, train: true, device);
             var test = MnistData.Load(dir, train: false, device);
@@ -130,6 +151,9 @@ public static class TrainCommand
             table.AddRow($"PGD accuracy ({options.EvalCount} images, {options.EvalPgdSteps} steps)", $"{100 * history[^1].PgdAccuracy:F2}%");
             table.AddRow("IBP tightness untrained → after epoch 1 → last epoch", $"{history[0].Tightness:G3} → {history[Math.Min(1, history.Count - 1)].Tightness:G3} → {history[^1].Tightness:G3}");
             table.AddRow("files", Markup.Escape($"{onnx}, checkpoint.bin, epochs.csv, {string.Join(", ", plots.Select(Path.GetFileName))}"));
+            if (lipschitz.Spectral(parse))
+                table.AddRow(Markup.Escape($"l2 (spectral norm <= {options.SpectralNorm}, {options.SpectralMethod})"),
+                    Markup.Escape(SpectralReport.Describe(onnx, test, parse.GetValue(lipschitz.Radius), output)));
             AnsiConsole.Write(table);
             return 0;
         });
