@@ -69,7 +69,7 @@ public static class InputSplitBab
             Children = null;
             var (c, bias, mask) = spec.AtomsOf(batch.Flat);
             var box = new IntervalBounds(batch.Lower, batch.Upper);
-            if (Bound(box, c, bias, mask) is not var (bounds, influence, lb, inputA))
+            if (Bound(box, c, bias, mask) is not var (influence, lb, inputA))
                 return new BabResult(BabStatus.Timeout, null, Domains, Steps, "time limit reached");
             Domains += batch.Flat.shape[0];
             Steps++;
@@ -92,10 +92,10 @@ public static class InputSplitBab
         }
 
         /// <summary>
-        /// Intermediate bounds (forward linear, tightened by CROWN when enabled), the smear, the atoms' lower bounds
+        /// The smear of the intermediate bounds (forward linear, tightened by CROWN when enabled), the atoms' lower bounds
         /// (CROWN, then alpha-CROWN where CROWN did not refute) and the input coefficients; null when cancelled.
         /// </summary>
-        (IntervalBounds[] Bounds, Tensor Influence, Tensor Lower, Tensor InputA)? Bound(IntervalBounds box, Tensor c, Tensor bias, Tensor mask)
+        (Tensor Influence, Tensor Lower, Tensor InputA)? Bound(IntervalBounds box, Tensor c, Tensor bias, Tensor mask)
         {
             IntervalBounds[] bounds;
             Tensor influence;
@@ -120,7 +120,7 @@ public static class InputSplitBab
             if (options.Optimization.Iterations > 0 && Refuted(lb, mask).logical_not().any().item<bool>())
                 lb = torch.fmax(lb, OptimizedBound.SpecLower(graph, bounds, c, bias, options.Optimization,
                     done: best => Refuted(best, mask).all().item<bool>(), cancel: cancel));
-            return (bounds, influence, lb, capture[0].reshape(box.Lower.shape[0], c.shape[1], -1));
+            return (influence, lb, capture[0].reshape(box.Lower.shape[0], c.shape[1], -1));
         }
 
         /// <summary>Tests the centre and the corner minimising the linear bound of the hardest atom (and its refinement).</summary>

@@ -5,8 +5,4 @@ namespace Verify.Operators;
 /// x &lt; 0 (ReLU: 0; LeakyReLU: its alpha). Exact MIP encodings and neuron splitting work on this form.
 /// </summary>
 /// <param name="NegativeSlope">The slope below 0, in [0, 1].</param>
-public sealed record Hinge(double NegativeSlope)
-{
-    /// <summary>Slope on the side a neuron is fixed to: 1 when active (x &gt;= 0), <see cref="NegativeSlope"/> when inactive.</summary>
-    public double SlopeOn(bool active) => active ? 1 : NegativeSlope;
-}
+public sealed record Hinge(double NegativeSlope);
