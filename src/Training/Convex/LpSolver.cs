@@ -7,7 +7,7 @@ namespace Verify.Training.Convex;
 
 /// <summary>
 /// The robust hinge program with the l1 regulariser written as a linear program and solved by OR-Tools (GLOP or PDLP)
-/// in a solver worker process (<see cref="SolverPool"/>):
+/// through the engine's <c>LinearModel</c>, so in a solver worker process unless VERIFY_SOLVER_ISOLATION=inprocess:
 /// <code>
 ///   min (1/n) Σ t_n + beta Σ q_jk
 ///   t_n >= 0,  t_n + y_n f_n - eps Σ_k r_nk >= 1,  r_nk >= ±g_nk,
@@ -18,8 +18,6 @@ namespace Verify.Training.Convex;
 /// </summary>
 public static class LpSolver
 {
-    static long nextKey = 1L << 52;
-
     /// <summary>The largest problem accepted (non-zeros of the constraint matrix), so a mistaken call cannot exhaust memory.</summary>
     public const long MaxEntries = 20_000_000;
 
@@ -94,16 +92,12 @@ public static class LpSolver
         for (int i = 0; i < n; i++) { objCols.Add(T(i)); objCoefs.Add(1.0 / n); }
         if (options.Beta != 0)
             for (int j = 0; j < m; j++) for (int k = 0; k < d; k++) { objCols.Add(Q(j, k)); objCoefs.Add(options.Beta); }
-        var request = new SolveRequest
-        {
-            ModelKey = Interlocked.Increment(ref nextKey), StructureVersion = 1, SolverId = solverId,
-            ColumnLower = lower, ColumnUpper = upper, ColumnInteger = new bool[columns],
-            RowLower = rowLower.ToArray(), RowUpper = Enumerable.Repeat(double.PositiveInfinity, rowLower.Count).ToArray(),
-            RowColumns = rowCols, RowCoefficients = rowCoefs,
-            ObjectiveColumns = objCols.ToArray(), ObjectiveCoefficients = objCoefs.ToArray(), ObjectiveOffset = 0,
-            Settings = new SolveSettings((long)Math.Max(1, seconds * 1000)),
-        };
-        var reply = SolverPool.Shared.Solve(request, () => request);
+        // The engine's model: solved in a solver worker (or in process, VERIFY_SOLVER_ISOLATION=inprocess).
+        using var model = new Verify.Solvers.LinearModel(solverId);
+        for (int c = 0; c < columns; c++) model.AddColumn(lower[c], upper[c]);
+        for (int r = 0; r < rowLower.Count; r++) model.AddRow(rowLower[r], double.PositiveInfinity, rowCols[r], rowCoefs[r]);
+        model.SetObjective(objCols, objCoefs, 0);
+        var reply = model.Solve(new SolveSettings((long)Math.Max(1, seconds * 1000)));
         if (reply.Status != SolveStatus.Optimal || !reply.HasPoint)
             throw new VerifyException($"{solverId} did not solve the convex program: {reply.Status} {reply.Message}");
         var wv = torch.tensor(reply.Values[..(m * d)], dtype: ScalarType.Float64).reshape(m, d).to(data.X.dtype, data.X.device);
