@@ -17,18 +17,24 @@ public static class PgdAttack
     /// once some point is unsafe under our forward pass (unless <see cref="AttackOptions.StopAtFirst"/> is off), or
     /// when <paramref name="cancel"/> fires.
     /// </summary>
+    /// <param name="graph">The network.</param>
+    /// <param name="spec">The property.</param>
+    /// <param name="options">Steps, restarts, targeting.</param>
+    /// <param name="cancel">Stops between steps; the best points so far are returned.</param>
+    /// <param name="disjuncts">Targeted only: the flat disjunct indices to attack (default: every real disjunct).</param>
     public static IReadOnlyList<AttackCandidate> Run(ComputationGraph graph, SpecBatch spec, AttackOptions options,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, long[]? disjuncts = null)
     {
         var device = spec.Lower.device;
         var dtype = spec.Lower.dtype;
         // Entries: the real flat disjuncts (targeted) or the cases (untargeted).
         var valid = options.PerDisjunct
-            ? spec.DisjunctMask.reshape(-1).nonzero().reshape(-1)
+            ? disjuncts is null ? spec.DisjunctMask.reshape(-1).nonzero().reshape(-1) : torch.tensor(disjuncts, device: device)
             : torch.arange(spec.Cases, dtype: ScalarType.Int64, device: device);
         long entries = valid.shape[0];
         if (entries == 0) return Array.Empty<AttackCandidate>();
-        int restarts = Math.Max(1, options.Restarts);
+        // Fewer restarts when the entries are many, so that one step stays within MaxPoints points.
+        int restarts = (int)Math.Clamp(Math.Max(1, options.MaxPoints) / entries, 1, Math.Max(1, options.Restarts));
         var flat = valid.repeat_interleave(restarts);
         var caseIndex = options.PerDisjunct ? spec.CaseOf(flat) : flat;
         Tensor Violation(Tensor y) => options.PerDisjunct ? spec.Violation(y, flat) : spec.CaseViolation(y, flat);

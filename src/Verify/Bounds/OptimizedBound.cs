@@ -80,8 +80,9 @@ public static class OptimizedBound
             var improved = best is null ? detached : torch.fmax(best, detached);
             if (warm is not null)
                 warm.Record(p.Alpha, betas.ToDictionary(x => x.Node, x => x.Beta), best is null ? null : detached > best);
-            double sum = improved.nan_to_num(0, 0, 0).sum().to_type(ScalarType.Float64).item<double>();
-            if (capture is not null && sum > bestSum)
+            // Summed in float64: float32 bounds near their range's end would overflow the sum to -inf.
+            double sum = improved.nan_to_num(0, 0, 0).to_type(ScalarType.Float64).sum().item<double>();
+            if (capture is not null && (sum > bestSum || it == 0))
                 foreach (var (k, v) in p.Capture!) capture[k] = v.detach().MoveToOuterDisposeScope();
             stall = sum > bestSum + options.StallGain * Math.Max(1, Math.Abs(bestSum)) ? 0 : stall + 1;
             bestSum = Math.Max(bestSum, sum);

@@ -32,4 +32,12 @@ public sealed record BabOptions(
     /// <see cref="MemoryUse.DefaultShare"/> of physical memory.
     /// </summary>
     public long MaxMemoryBytes { get; init; } = MemoryUse.DefaultLimitBytes();
+
+    /// <summary>
+    /// Input splitting (and the verifier's root bounds of networks with few inputs): backward CROWN tightens the forward
+    /// intermediate bounds, and alpha optimises the step's bounds, only while CROWN's estimated cost over the batch stays
+    /// below this many multiply-accumulates (deep, wide networks with one input would otherwise cost the square of their
+    /// depth per step; splitting them is cheaper).
+    /// </summary>
+    public double CrownIntermediateMaxMacs { get; init; } = FewInputBounds.DefaultMaxCrownMacs;
 }

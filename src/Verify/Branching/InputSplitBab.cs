@@ -9,7 +9,7 @@ namespace Verify.Branching;
 /// <summary>
 /// Branch and bound by splitting the input box, for low-dimensional inputs: every pending (box, disjunct) domain is
 /// bounded in one batched pass (forward linear intermediate bounds, cheap for few inputs, optionally tightened by
-/// CROWN; CROWN / alpha-CROWN for the property); refuted domains are dropped, the rest are halved along the input
+/// CROWN where its cost is affordable; CROWN / alpha-CROWN for the property); refuted domains are dropped, the rest are halved along the input
 /// dimension with the largest smear (Σ over inexact neurons of |coefficient|·width, as in ReluVal), and candidate points (box centres and the corners
 /// minimising the linear bound) are tested for counterexamples.
 /// </summary>
@@ -22,6 +22,8 @@ public static class InputSplitBab
     public static BabResult Run(ComputationGraph graph, SpecBatch spec, long[] flatDisjuncts, BabOptions options,
         Func<int, double[], Counterexample?> confirm, Budget budget)
     {
+        if (ParameterCheck.FirstNonFinite(graph) is { } bad)
+            return new BabResult(BabStatus.Unknown, null, 0, 0, $"node {bad} has a NaN or infinite parameter");
         using var outer = torch.NewDisposeScope();
         // Fires at the deadline, so that a long batched step stops inside (between iterations and layers).
         using var atDeadline = budget.CancelAtDeadline();
@@ -73,8 +75,9 @@ public static class InputSplitBab
                 return new BabResult(BabStatus.Timeout, null, Domains, Steps, "time limit reached");
             Domains += batch.Flat.shape[0];
             Steps++;
-            if (lb.isnan().any().item<bool>())
-                return new BabResult(BabStatus.Unknown, null, Domains, Steps, "a bound pass produced NaN");
+            // The parameters are finite (checked at the start), so NaN is an overflowed bound: no information, split on.
+            lb = torch.where(lb.isnan(), torch.full_like(lb, double.NegativeInfinity), lb);
+            inputA = torch.where(inputA.isnan(), torch.zeros_like(inputA), inputA);
             var keep = Refuted(lb, mask).logical_not().nonzero().reshape(-1);
             if (keep.shape[0] == 0) return null;
             var open = new BoxDomains(batch.Lower.index_select(0, keep), batch.Upper.index_select(0, keep), batch.Flat.index_select(0, keep));
@@ -86,7 +89,10 @@ public static class InputSplitBab
             if (width.amax(1).min().to_type(ScalarType.Float64).item<double>() <= 1e-12)
                 return new BabResult(BabStatus.Unknown, null, Domains, Steps, "a point-sized domain could not be decided");
             // Smear: the dimension that moves the inexact neurons most; the bound's own sensitivity breaks ties.
-            var score = influence.index_select(0, keep) + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
+            // Where the smear overflowed, the widest dimension.
+            var smear = influence.index_select(0, keep);
+            smear = torch.where(smear.isfinite().all(1, keepdim: true), smear, width);
+            var score = smear + 1e-9 * width * (kA.abs() * kMask.unsqueeze(2)).sum(1);
             Children = Halves(open, score.argmax(1, keepdim: true));
             return null;
         }
@@ -101,12 +107,8 @@ public static class InputSplitBab
             Tensor influence;
             try
             {
-                bounds = ForwardPass.Intermediate(graph, box, out influence, cancel: cancel);
-                if (options.InputSplitCrownIntermediate)
-                {
-                    var forward = bounds;
-                    bounds = BoundComputer.Intermediate(graph, box, new BoundOptions(), (i, ib) => ib.Intersect(forward[i]), cancel);
-                }
+                bounds = FewInputBounds.Intermediate(graph, box, out influence, options.InputSplitCrownIntermediate,
+                    options.CrownIntermediateMaxMacs, cancel: cancel);
             }
             catch (OperationCanceledException)
             {
@@ -117,7 +119,13 @@ public static class InputSplitBab
             using (torch.no_grad())
                 lb = OptimizedBound.SpecLower(graph, bounds, c, bias, options.Optimization with { Iterations = 0 },
                     capture: capture, cancel: cancel);
-            if (options.Optimization.Iterations > 0 && Refuted(lb, mask).logical_not().any().item<bool>())
+            // alpha only where it can refute: an open domain whose CROWN bound is finite (an overflowed one is split),
+            // and only on networks cheap enough for backward CROWN intermediate bounds: on the others a step of alpha
+            // costs as much as many splits.
+            var open = Refuted(lb, mask).logical_not();
+            var finite = lb.masked_fill(mask.logical_not(), 0).isfinite().all(1);
+            if (options.Optimization.Iterations > 0 && FewInputBounds.CrownAffordable(graph, box.Lower.shape[0], options.CrownIntermediateMaxMacs)
+                && open.logical_and(finite).any().item<bool>())
                 lb = torch.fmax(lb, OptimizedBound.SpecLower(graph, bounds, c, bias, options.Optimization,
                     done: best => Refuted(best, mask).all().item<bool>(), cancel: cancel));
             return (influence, lb, capture[0].reshape(box.Lower.shape[0], c.shape[1], -1));

@@ -9,9 +9,12 @@ public readonly record struct IntervalBounds(Tensor Lower, Tensor Upper)
     /// <summary>The point interval [x, x].</summary>
     public static IntervalBounds Point(Tensor x) => new(x, x);
 
-    /// <summary>Elementwise intersection with another sound interval of the same tensor.</summary>
+    /// <summary>
+    /// Elementwise intersection with another sound interval of the same tensor. A NaN bound on one side (an overflowed
+    /// interval, no information) yields the other side's; NaN on both sides stays NaN.
+    /// </summary>
     public IntervalBounds Intersect(IntervalBounds other) =>
-        new(torch.maximum(Lower, other.Lower), torch.minimum(Upper, other.Upper));
+        new(torch.fmax(Lower, other.Lower), torch.fmin(Upper, other.Upper));
 
     /// <summary>Centre of the interval.</summary>
     public Tensor Center => (Lower + Upper) / 2;

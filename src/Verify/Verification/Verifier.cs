@@ -35,6 +35,9 @@ public static class Verifier
         using var scope = torch.NewDisposeScope();
         try
         {
+            // NaN bounds of a finite network are an overflow (no information); of a non-finite one, they are all there is.
+            if (ParameterCheck.FirstNonFinite(graph) is { } bad)
+                return Result(Verdict.Unknown, null, $"node {bad} has a NaN or infinite parameter");
             var g = graph.To(options.Device, options.DType);
             var spec = SpecBatch.From(property, options.Device, options.DType);
             Counterexample? Confirm(int caseIndex, double[] x) =>
@@ -42,9 +45,9 @@ public static class Verifier
             if (options.Attack is { } attack)
             {
                 var sw = Stopwatch.StartNew();
-                using var cts = budget.CancelAtDeadline();
-                var candidates = PgdAttack.Run(g, spec, attack, cts.Token);
-                var cex = ConfirmCandidates(runner, property, candidates, ref reason);
+                using var cts = budget.Share(options.Shares.Attack).CancelAtDeadline();
+                var cex = ConfirmCandidates(runner, property, VertexProbe.Run(g, spec, attack, cts.Token), ref reason)
+                    ?? ConfirmCandidates(runner, property, PgdAttack.Run(g, spec, attack, cts.Token), ref reason);
                 attackSeconds = sw.Elapsed.TotalSeconds;
                 if (cex is not null) return Result(Verdict.Violated, cex, null);
             }
@@ -61,10 +64,12 @@ public static class Verifier
                 {
                     var ibp = BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Ibp, options.MaxSpecsPerPass), cancel: cancel);
                     atoms = BoundComputer.SpecLower(g, ibp, spec.C, spec.Bias, BoundMethod.Ibp);
+                    // Intervals of deep networks overflow (inf - inf): no information from IBP, not a failure of the check.
+                    atoms = torch.where(atoms.isnan(), torch.full_like(atoms, double.NegativeInfinity), atoms);
                 }
                 else
                 {
-                    crownBounds ??= BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, options.MaxSpecsPerPass), cancel: cancel);
+                    crownBounds ??= RootIntermediate(g, box, options, cancel);
                     if (method == BoundMethod.Crown)
                         atoms = BoundComputer.SpecLower(g, crownBounds, spec.C, spec.Bias, BoundMethod.Crown);
                     else
@@ -75,6 +80,9 @@ public static class Verifier
                                 done: best => AllRefuted(spec, best), cancel: cancel));
                     }
                 }
+                // Input splitting bounds every domain again and splits what overflowed; others cannot use NaN bounds.
+                if (g.InputSize <= options.InputSplitMaxInputs)
+                    atoms = torch.where(atoms.isnan(), torch.full_like(atoms, double.NegativeInfinity), atoms);
                 last = Summarise(method, spec, atoms, sw.Elapsed.TotalSeconds);
                 methods.Add(last);
                 if (last.DisjunctLower.Any(c => c.Any(double.IsNaN)))
@@ -84,13 +92,14 @@ public static class Verifier
             if (options.Method is MethodChoice.Bab or MethodChoice.Auto && last is not null && rootBounds is not null)
             {
                 var open = OpenDisjuncts(spec, last);
-                // A longer attack before the search: cheap next to branch and bound, and it ends it when it succeeds.
+                // A longer attack on the disjuncts the bounds left open before the search: cheap next to branch and
+                // bound, and it ends it when it succeeds.
                 if (options.Attack is { } first)
                 {
                     using var cts = budget.Share(options.Shares.StrongAttack).CancelAtDeadline();
                     var strong = first with { Steps = first.Steps * 3, Restarts = first.Restarts * 4, Seed = first.Seed + 1 };
                     var sw = Stopwatch.StartNew();
-                    var cex = ConfirmCandidates(runner, property, PgdAttack.Run(g, spec, strong, cts.Token), ref reason);
+                    var cex = ConfirmCandidates(runner, property, PgdAttack.Run(g, spec, strong, cts.Token, open), ref reason);
                     attackSeconds += sw.Elapsed.TotalSeconds;
                     if (cex is not null) return Result(Verdict.Violated, cex, null);
                 }
@@ -134,7 +143,7 @@ public static class Verifier
         Budget budget, List<Solvers.MipRefineResult> refinement)
     {
         var bounds = crown;
-        if (options.OptimizeIntermediate)
+        if (options.OptimizeIntermediate && !ForwardOnly(g, spec.Cases, options))
             bounds = OptimizedIntermediate.Tighten(g, bounds, options.IntermediateOptimization, options.MaxSpecsPerPass,
                 budget.Share(options.Shares.IntermediateAlpha));
         var lo = spec.Lower.to(ScalarType.Float64).cpu();
@@ -153,6 +162,19 @@ public static class Verifier
         return bounds;
     }
 
+    /// <summary>
+    /// Whether the root's intermediate bounds are forward linear bounds only: few inputs, and backward CROWN over the
+    /// boxes would cost more than <see cref="BabOptions.CrownIntermediateMaxMacs"/> (a deep, wide one-input network).
+    /// </summary>
+    static bool ForwardOnly(ComputationGraph g, long boxes, VerifierOptions options) =>
+        g.InputSize <= options.InputSplitMaxInputs && !FewInputBounds.CrownAffordable(g, boxes, options.Bab.CrownIntermediateMaxMacs);
+
+    /// <summary>CROWN intermediate bounds of every case's box, or forward linear ones where CROWN is unaffordable.</summary>
+    static IntervalBounds[] RootIntermediate(ComputationGraph g, IntervalBounds box, VerifierOptions options, CancellationToken cancel) =>
+        ForwardOnly(g, box.Lower.shape[0], options)
+            ? FewInputBounds.Intermediate(g, box, out _, crown: false, cancel: cancel)
+            : BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, options.MaxSpecsPerPass), cancel: cancel);
+
     /// <summary>The exact MIP check; a violating point counts only once ONNX Runtime confirms it.</summary>
     static VerificationResult RunMip(ComputationGraph graph, VnnProperty property, OnnxRuntimeRunner? runner, Budget budget,
         Func<Verdict, Counterexample?, string?, VerificationResult> result)
@@ -170,8 +192,10 @@ public static class Verifier
     {
         var sw = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
-        var inter = method == BoundMethod.Ibp ? BoundMethod.Ibp : BoundMethod.Crown;
-        var bounds = BoundComputer.Intermediate(graph, new IntervalBounds(spec.Lower, spec.Upper), new BoundOptions(inter, options.MaxSpecsPerPass));
+        var box = new IntervalBounds(spec.Lower, spec.Upper);
+        var bounds = method == BoundMethod.Ibp
+            ? BoundComputer.Intermediate(graph, box, new BoundOptions(BoundMethod.Ibp, options.MaxSpecsPerPass))
+            : RootIntermediate(graph, box, options, default);
         var atoms = method == BoundMethod.AlphaCrown
             ? OptimizedBound.SpecLower(graph, bounds, spec.C, spec.Bias, options.Optimization, done: best => AllRefuted(spec, best))
             : BoundComputer.SpecLower(graph, bounds, spec.C, spec.Bias, method);
