@@ -65,10 +65,35 @@ public static class ForwardPass
             }
             if (f is null)
                 linear[i] = Constant(bounds[i], batch, d).MoveOut();
+            Release(graph, linear, i);
         }
         influence = smear * (hi - lo);
         return bounds;
     }
+
+    /// <summary>
+    /// Frees the linear functions of node i's inputs that no later node reads (a chain keeps two nodes' functions alive,
+    /// not all of them), unless a live node's functions are the same tensors.
+    /// </summary>
+    static void Release(ComputationGraph graph, IntervalBounds[] linear, int i)
+    {
+        foreach (int j in graph.Nodes[i].Inputs.Distinct())
+        {
+            if (linear[j].Lower is null || graph.Consumers[j].Any(c => c > i) || j == graph.OutputIndex) continue;
+            bool shared = false;
+            for (int k = 0; k <= i && !shared; k++)
+            {
+                if (k == j || linear[k].Lower is null || !(k == i || graph.Consumers[k].Any(c => c > i))) continue;
+                shared = SameTensor(linear[k], linear[j].Lower) || SameTensor(linear[k], linear[j].Upper);
+            }
+            if (shared) continue;
+            linear[j].Lower.Dispose();
+            if (!ReferenceEquals(linear[j].Upper, linear[j].Lower)) linear[j].Upper.Dispose();
+            linear[j] = default;
+        }
+    }
+
+    static bool SameTensor(IntervalBounds b, Tensor t) => ReferenceEquals(b.Lower, t) || ReferenceEquals(b.Upper, t);
 
     /// <summary>Elements of node i ([batch, n] as 0/1) whose bounds feed an inexact relaxation of a consumer, or null.</summary>
     static Tensor? Inexact(ComputationGraph graph, int i, IntervalBounds b)

@@ -42,10 +42,24 @@ public static class PassCost
         return 2.0 * (graph.InputSize + 1) * total;
     }
 
-    /// <summary>Bytes the forward linear functions of every node take per box.</summary>
+    /// <summary>
+    /// Peak bytes per box of the forward linear functions alive at once (a node's are freed after its last consumer),
+    /// plus every node's concrete bounds.
+    /// </summary>
     public static double ForwardLinearBytes(ComputationGraph graph, int elementBytes)
     {
-        double numel = graph.Nodes.Sum(n => (double)n.Numel);
-        return 2.0 * (graph.InputSize + 1) * numel * elementBytes;
+        double live = 0, peak = 0;
+        var last = Enumerable.Range(0, graph.Nodes.Count)
+            .Select(j => graph.Consumers[j].Length == 0 ? graph.OutputIndex : graph.Consumers[j].Max()).ToArray();
+        live += graph.Nodes[0].Numel;
+        for (int i = 1; i <= graph.OutputIndex; i++)
+        {
+            live += graph.Nodes[i].Numel;
+            peak = Math.Max(peak, live);
+            foreach (int j in graph.Nodes[i].Inputs.Distinct())
+                if (last[j] <= i) live -= graph.Nodes[j].Numel;
+        }
+        double bounds = graph.Nodes.Sum(n => (double)n.Numel);
+        return (2.0 * (graph.InputSize + 1) * peak + 2.0 * bounds) * elementBytes;
     }
 }

@@ -25,14 +25,15 @@ public static class CandidateCheck
     /// <summary>
     /// A few signed-gradient steps from <paramref name="points"/> [n, inputs] on the violation of each point's
     /// disjunct, projected onto the boxes [lower, upper] ([n, inputs]): the attack continued inside branch-and-bound
-    /// domains, so that a domain's counterexample is found before it is split to the bottom.
+    /// domains, so that a domain's counterexample is found before it is split to the bottom. Stops early when
+    /// <paramref name="cancel"/> fires.
     /// </summary>
     public static Tensor Refine(Graph.ComputationGraph graph, SpecBatch spec, Tensor points, Tensor flatDisjunct,
-        Tensor lower, Tensor upper, int steps = 8)
+        Tensor lower, Tensor upper, int steps = 8, CancellationToken cancel = default)
     {
         var x = points.detach();
         var width = upper - lower;
-        for (int t = 0; t < steps; t++)
+        for (int t = 0; t < steps && !cancel.IsCancellationRequested; t++)
         {
             using var scope = torch.NewDisposeScope();
             var xv = x.detach().requires_grad_(true);

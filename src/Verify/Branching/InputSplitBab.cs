@@ -135,7 +135,7 @@ public static class InputSplitBab
         Counterexample? Candidates(BoxDomains open, Tensor inputA, Tensor atomLower)
         {
             var corner = CandidateCheck.WorstCorner(inputA, atomLower, open.Lower, open.Upper);
-            var refined = CandidateCheck.Refine(graph, spec, corner, open.Flat, open.Lower, open.Upper);
+            var refined = CandidateCheck.Refine(graph, spec, corner, open.Flat, open.Lower, open.Upper, cancel: cancel);
             var points = torch.cat(new[] { (open.Lower + open.Upper) / 2, corner, refined });
             return CandidateCheck.Find(graph, spec, points, torch.cat(new[] { open.Flat, open.Flat, open.Flat }), confirm);
         }
