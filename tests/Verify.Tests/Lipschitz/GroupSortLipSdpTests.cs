@@ -14,7 +14,7 @@ namespace Verify.Tests.Lipschitz;
 /// </summary>
 public class GroupSortLipSdpTests
 {
-    static readonly LipSdpOptions Options = new(TimeLimitSeconds: 10);
+    static readonly LipSdpOptions Options = new(TimeLimitSeconds: 5);
 
     static List<double[,]> OrthogonalWeights(int seed) => new() { Orthogonal(8, 8, seed), Orthogonal(8, 8, seed + 1), Orthogonal(8, 8, seed + 2), Orthogonal(4, 8, seed + 3) };
 
@@ -74,7 +74,8 @@ public class GroupSortLipSdpTests
                 var r = LipSdpSolver.Solve(net, Options with { Form = form });
                 string what = $"{kind} seed {seed} {form}";
                 Assert.That(r.Upper, Is.GreaterThanOrEqualTo(sampled * (1 - 1e-12)), what);
-                Assert.That(r.Upper, Is.LessThanOrEqualTo(naive * (1 + 1e-6)), what);
+                // at worst the certified starting point: ρ ≤ (1+1e-3)^(layers) · naive²
+                Assert.That(r.Upper, Is.LessThanOrEqualTo(naive * Math.Pow(1.001, 1.5)), what);
                 AssertCertified(net, r, what);
             }
         }
@@ -113,9 +114,9 @@ public class GroupSortLipSdpTests
                 var path = WriteOnnx(weights, Path.Combine(dir, $"{form}.onnx"), form);
                 var dense = DenseNetwork.FromGraph(OnnxImporter.Load(path));
                 Assert.That(dense.Layers.Count(l => l.Pairs is not null), Is.EqualTo(3), $"{form}: MaxMin layers");
-                var r = LipSdpSolver.Solve(dense, Options);
+                var r = LipSdpSolver.Solve(dense, Options with { TimeLimitSeconds = 2 });
                 // float32 weights are orthogonal only to ~1e-7
-                Assert.That(r.Upper, Is.InRange(1 - 1e-5, 1 + 1e-3), $"{form}");
+                Assert.That(r.Upper, Is.InRange(1 - 1e-5, 1 + 2e-3), $"{form}");
                 Assert.That(GlobalL2Analysis.SampledJacobianNorm(dense, null, null, 200, 2), Is.EqualTo(1).Within(1e-5), $"{form}: sampled");
             }
         }
@@ -129,7 +130,7 @@ public class GroupSortLipSdpTests
         try
         {
             var path = WriteOnnx(OrthogonalWeights(30), Path.Combine(dir, "maxmin.onnx"), MaxMinForm.Split);
-            var o = CliRunner.Run("lipschitz", path, "--method", "lipsdp", "--timeout", "10");
+            var o = CliRunner.Run("lipschitz", path, "--method", "lipsdp", "--timeout", "2");
             Assert.That(o.ExitCode, Is.EqualTo(0), o.Stderr + o.Stdout);
             Assert.That(o.Stdout, Does.Contain("lipsdp-neuron"));
             var bad = CliRunner.Run("lipschitz", path, "--method", "crown", "--center", path, "--eps", "0.1");

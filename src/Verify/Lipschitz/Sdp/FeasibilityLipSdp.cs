@@ -5,24 +5,27 @@ namespace Verify.Lipschitz.Sdp;
 
 /// <summary>
 /// Bisection on ρ with a feasibility descent at each trial: minimise the largest eigenvalue of M(ρ, λ) over log-multipliers
-/// (a subgradient step on θ = log λ, the gradient being the terms of the top eigenvector) until it is negative. Needed
+/// (backtracking gradient steps on θ = log λ on a log-sum-exp smoothing of the top eigenvalues, the smoothing shrunk
+/// when a step fails; the gradient of an eigenvalue is the terms of its eigenvector) until it is negative. Needed
 /// when a pair layer comes first: its block of M does not couple to the input, so the Schur bound ρ(λ) does not depend
 /// on the deeper multipliers and the descent on it stalls at the boundary N(λ) ⪯ 0. Every answer is re-certified.
 /// </summary>
 internal static class FeasibilityLipSdp
 {
     const int Bisections = 24;
-    const int Steps = 600;
+    const int Steps = 150;
+    const int TopEigenvalues = 6;
 
     /// <summary>Group multipliers with a smaller feasible ρ than <paramref name="rho"/>, or the given ones.</summary>
-    public static double[] Improve(LipSdpProblem problem, double[] groups, double rho, LipSdpOptions options, Stopwatch clock)
+    /// <paramref name="lowerRho"/> is a lower bound of the optimum (the cutting-plane LP's), where the bisection starts.
+    public static double[] Improve(LipSdpProblem problem, double[] groups, double rho, double lowerRho, LipSdpOptions options, Stopwatch clock)
     {
-        double hi = rho, lo = 0;
+        double hi = rho, lo = Math.Max(0, Math.Min(lowerRho, rho));
         var best = groups.ToArray();
         for (int b = 0; b < Bisections && Remaining() > 0; b++)
         {
             double mid = lo <= 0 ? hi * 0.5 : Math.Sqrt(lo * hi);
-            if ((hi - mid) / hi < options.Tolerance * 0.1) break;
+            if (CuttingPlaneLipSdp.Gap(hi, lo) <= options.Tolerance) break;
             var found = Feasible(problem, mid, best);
             if (found is null) lo = mid;
             else { hi = mid; best = found; }
@@ -34,28 +37,52 @@ internal static class FeasibilityLipSdp
         double[]? Feasible(LipSdpProblem p, double target, double[] start)
         {
             var theta = start.Select(g => Math.Log(Math.Max(g, 1e-300))).ToArray();
-            double step = 0.05;
-            double previous = double.PositiveInfinity;
-            for (int s = 0; s < Steps && Remaining() > 0; s++)
+            (double Smooth, double Top, double[] Grad, double Scale) Evaluate(double[] th, double mu)
             {
-                var lambda = p.Expand(theta.Select(Math.Exp).ToArray());
+                var lambda = p.Expand(th.Select(Math.Exp).ToArray());
                 var m = p.Matrix(target, lambda);
                 var evd = m.Evd(Symmetricity.Symmetric);
-                int top = SchurBound.Descending(evd)[0];
-                double value = evd.EigenValues[top].Real;
-                double scale = m.FrobeniusNorm();
-                if (value < -1e-9 * scale) return theta.Select(Math.Exp).ToArray();
-                var z = evd.EigenVectors.Column(top);
-                var per = p.Terms(z).PerNeuron;
+                var order = SchurBound.Descending(evd);
+                double top = evd.EigenValues[order[0]].Real;
                 var grad = new double[p.GroupCount];
-                for (int i = 0; i < per.Length; i++) grad[p.Group[i]] += per[i] * lambda[i];
-                double norm = grad.Max(Math.Abs);
-                if (!(norm > 0)) return null;
-                if (value > previous) step *= 0.8;
-                previous = value;
-                for (int g = 0; g < theta.Length; g++) theta[g] -= step * grad[g] / norm;
+                double sum = 0;
+                var weights = new double[Math.Min(TopEigenvalues, order.Length)];
+                for (int j = 0; j < weights.Length; j++) sum += weights[j] = Math.Exp((evd.EigenValues[order[j]].Real - top) / mu);
+                for (int j = 0; j < weights.Length; j++)
+                {
+                    double w = weights[j] / sum;
+                    if (w < 1e-12) continue;
+                    var per = p.Terms(evd.EigenVectors.Column(order[j])).PerNeuron;
+                    for (int i = 0; i < per.Length; i++) grad[p.Group[i]] += w * per[i] * lambda[i];
+                }
+                return (top + mu * Math.Log(sum), top, grad, m.FrobeniusNorm());
             }
-            return null;
+            var first = Evaluate(theta, 1);
+            double mu = 1e-2 * first.Scale;
+            var e = Evaluate(theta, mu);
+            int steps = 0;
+            while (steps < Steps && Remaining() > 0)
+            {
+                if (e.Top < -1e-9 * e.Scale) return theta.Select(Math.Exp).ToArray();
+                steps++;
+                double norm = Math.Sqrt(e.Grad.Sum(g => g * g));
+                if (!(norm > 0)) return null;
+                double t = 1 / norm;
+                bool moved = false;
+                for (int ls = 0; ls < 30; ls++, t *= 0.5)
+                {
+                    var trial = theta.Select((th, g) => th - t * e.Grad[g]).ToArray();
+                    var te = Evaluate(trial, mu);
+                    if (te.Smooth <= e.Smooth - 1e-4 * t * norm * norm) { theta = trial; e = te; moved = true; break; }
+                }
+                if (!moved)
+                {
+                    if (mu < 1e-12 * e.Scale) return null;
+                    mu *= 0.3;
+                    e = Evaluate(theta, mu);
+                }
+            }
+            return e.Top < -1e-9 * e.Scale ? theta.Select(Math.Exp).ToArray() : null;
         }
     }
 }

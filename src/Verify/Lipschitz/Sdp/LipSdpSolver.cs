@@ -52,7 +52,7 @@ public static class LipSdpSolver
         }
         if (rho is not null && problem.Pairs.Length > 0 && problem.Pairs[0] is not null)
         {
-            var improved = problem.Expand(FeasibilityLipSdp.Improve(reduced, groups, rho.Value, options, clock));
+            var improved = problem.Expand(FeasibilityLipSdp.Improve(reduced, groups, rho.Value, lowerRho, options, clock));
             var better = LipSdpCertificate.Certify(problem, reduced, improved);
             if (better < rho) (lambda, rho) = (improved, better);
         }
