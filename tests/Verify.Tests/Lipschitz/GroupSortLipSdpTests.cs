@@ -140,4 +140,30 @@ public class GroupSortLipSdpTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Test]
+    public void LinfVariantBoundsTheSampledGradientL1NormsOfEveryOutput()
+    {
+        var weights = new List<double[,]> { Gaussian(8, 4, 41), Gaussian(8, 8, 42), Gaussian(2, 8, 43) };
+        var net = MaxMin(weights);
+        var linf = LinfLipSdp.Solve(net, Options with { TimeLimitSeconds = 2 });
+        var rng = new Random(44);
+        var sampled = new double[2];
+        for (int s = 0; s < 2000; s++)
+        {
+            var x = Enumerable.Range(0, 4).Select(_ => 4 * rng.NextDouble() - 2).ToArray();
+            var j = GlobalL2Analysis.JacobianAt(net, x);
+            for (int o = 0; o < 2; o++) sampled[o] = Math.Max(sampled[o], Enumerable.Range(0, 4).Sum(c => Math.Abs(j[o, c])));
+        }
+        for (int o = 0; o < 2; o++)
+        {
+            var row = new double[1, 8];
+            for (int c = 0; c < 8; c++) row[0, c] = weights[2][o, c];
+            var l2 = LipSdpSolver.Solve(MaxMin(new List<double[,]> { weights[0], weights[1], row }), Options with { TimeLimitSeconds = 2 });
+            Assert.That(linf.PerOutput[o], Is.GreaterThanOrEqualTo(sampled[o]), $"output {o}: sampled ‖∇f‖₁");
+            // never worse than the l2 bound times √n (one of the candidates), up to the certificate margin
+            Assert.That(linf.PerOutput[o], Is.LessThanOrEqualTo(2 * l2.Upper * (1 + 1e-3)), $"output {o}: √n · l2");
+        }
+        Assert.That(linf.Bound, Is.EqualTo(linf.PerOutput.Max()));
+    }
 }
