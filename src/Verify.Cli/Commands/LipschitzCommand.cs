@@ -27,7 +27,7 @@ public static class LipschitzCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var model = new Argument<string>("model") { Description = "ONNX network (chain of affine layers and ReLU/sigmoid/tanh)" };
+        var model = new Argument<string>("model") { Description = "ONNX network (chain of affine layers and ReLU/sigmoid/tanh, or MaxMin for --method lipsdp)" };
         var spec = new Option<string?>("--spec") { Description = "VNNLIB file whose input box (hull of its cases) is the region" };
         var center = new Option<string?>("--center") { Description = "file of the centre's numbers (separated by spaces, commas or newlines; '#' starts a comment)" };
         var eps = new Option<double?>("--eps") { Description = "radius of the l_inf ball around --center" };
@@ -47,11 +47,14 @@ public static class LipschitzCommand
         cmd.SetAction(parse =>
         {
             var graph = Inputs.Model(parse.GetValue(model)!);
-            var net = LipschitzNetwork.FromGraph(graph);
+            var dense = DenseNetwork.FromGraph(graph);
+            var net = dense.HasPairs ? null : LipschitzNetwork.FromGraph(graph, dense);
             double t = parse.GetValue(timeout);
             if (!(t > 0) || !double.IsFinite(t)) throw new VerifyException($"--timeout must be a positive number of seconds, got {t}");
-            var (methods, lipSdp) = Methods(parse.GetValue(method), net.IsPiecewiseLinear);
+            var (methods, lipSdp) = Methods(parse.GetValue(method), net?.IsPiecewiseLinear ?? false);
             bool local = methods.Count > 0 || parse.GetValue(monotone);
+            if (local && net is null)
+                throw new VerifyException("the network has MaxMin/Householder layers: only --method lipsdp (the global l2 bound) applies to it");
             Verify.Spec.InputBox? region = null;
             if (local || parse.GetValue(spec) is not null || parse.GetValue(center) is not null)
             {
@@ -66,14 +69,14 @@ public static class LipschitzCommand
             if (local)
             {
                 var options = new LipschitzOptions(methods, parse.GetValue(output), t, ForwardOptimization: ForwardOptimization(parse.GetValue(alpha)));
-                report = LipschitzAnalysis.Run(net, region!.Lower, region.Upper, options);
+                report = LipschitzAnalysis.Run(net!, region!.Lower, region.Upper, options);
                 Print(report);
-                if (parse.GetValue(monotone)) PrintMonotone(report, net.Dense.InputSize);
+                if (parse.GetValue(monotone)) PrintMonotone(report, dense.InputSize);
             }
             GlobalL2Report? global = null;
             if (lipSdp)
             {
-                global = GlobalL2Analysis.Run(net.Dense, new LipSdpOptions(TimeLimitSeconds: t), region?.Lower, region?.Upper);
+                global = GlobalL2Analysis.Run(dense, new LipSdpOptions(TimeLimitSeconds: t), region?.Lower, region?.Upper);
                 PrintGlobal(global, region is not null);
             }
             if (parse.GetValue(json) is { } path)

@@ -23,7 +23,9 @@ public static class OnnxImporter
     public static ComputationGraph Import(ModelProto model, string source)
     {
         var g = model.Graph ?? throw new VerifyException($"{source}: the model has no graph");
-        RejectUnsupported(g, source);
+        var maxMin = MaxMinPattern.Find(g);
+        var fused = maxMin.Values.SelectMany(m => m.Inner).ToHashSet();
+        RejectUnsupported(g, source, fused);
         var values = new Dictionary<string, OnnxValue>();
         OnnxArity.Check(g, source);
         foreach (var init in g.Initializer)
@@ -45,6 +47,15 @@ public static class OnnxImporter
 
         foreach (var node in OnnxGraphOrder.Sort(g, values.Keys.ToHashSet(), source))
         {
+            if (fused.Contains(node)) continue;
+            if (maxMin.TryGetValue(node, out var match))
+            {
+                var source0 = values.GetValueOrDefault(match.Source);
+                var context = new OnnxNodeContext(node, new[] { source0 }, nodes, names);
+                var fusedValue = Convert(c => new[] { MaxMinPattern.Convert(match, c, name => (values.GetValueOrDefault(name) as ConstantValue)?.Tensor) }, context);
+                values[node.Output[0]] = fusedValue[0];
+                continue;
+            }
             var ins = node.Input.Select(name => string.IsNullOrEmpty(name) ? null
                 : values.TryGetValue(name, out var v) ? v : throw new VerifyException($"{source}: node '{node.Name}' uses undefined value '{name}'")).ToArray();
             OnnxValue[] outs;
@@ -92,9 +103,9 @@ public static class OnnxImporter
         }
     }
 
-    static void RejectUnsupported(GraphProto g, string source)
+    static void RejectUnsupported(GraphProto g, string source, HashSet<NodeProto> fused)
     {
-        var bad = g.Node.Where(n => !(n.Domain is "" or "ai.onnx") || !IsSupported(n.OpType))
+        var bad = g.Node.Where(n => !fused.Contains(n) && (!(n.Domain is "" or "ai.onnx") || !IsSupported(n.OpType)))
             .GroupBy(n => (string.IsNullOrEmpty(n.Domain) || n.Domain == "ai.onnx" ? "" : n.Domain + ".") + (n.OpType.Length > 0 ? n.OpType : "<empty op_type>"))
             .Select(grp => $"{grp.Key} (nodes: {string.Join(", ", grp.Select(n => string.IsNullOrEmpty(n.Name) ? "<unnamed>" : n.Name))})")
             .ToList();

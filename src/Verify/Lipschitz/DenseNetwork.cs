@@ -7,9 +7,13 @@ namespace Verify.Lipschitz;
 /// <summary>One dense affine layer z = W·x + b followed by an activation.</summary>
 /// <param name="Weight">W shaped [out, in].</param>
 /// <param name="Bias">b of length out.</param>
-/// <param name="Activation">The activation applied to z (null for the last layer).</param>
-public sealed record DenseLayer(double[,] Weight, double[] Bias, ActivationOperator? Activation)
+/// <param name="Activation">The elementwise activation applied to z (null for the last layer and for pair layers).</param>
+/// <param name="Pairs">A pairwise activation (MaxMin, Householder) applied to z instead, or null.</param>
+public sealed record DenseLayer(double[,] Weight, double[] Bias, ActivationOperator? Activation, PairActivation? Pairs = null)
 {
+    /// <summary>True when the layer has an activation of either kind.</summary>
+    public bool IsHidden => Activation is not null || Pairs is not null;
+
     /// <summary>Number of outputs.</summary>
     public int Outputs => Weight.GetLength(0);
 
@@ -31,7 +35,10 @@ public sealed class DenseNetwork
         for (int k = 1; k < layers.Count; k++)
             if (layers[k].Inputs != layers[k - 1].Outputs)
                 throw new ArgumentException($"layer {k} takes {layers[k].Inputs} inputs but layer {k - 1} gives {layers[k - 1].Outputs}");
-        if (layers[^1].Activation is not null) throw new ArgumentException("the last layer must have no activation");
+        if (layers[^1].IsHidden) throw new ArgumentException("the last layer must have no activation");
+        for (int k = 0; k < layers.Count - 1; k++)
+            if (!layers[k].IsHidden || (layers[k].Activation is not null && layers[k].Pairs is not null))
+                throw new ArgumentException($"hidden layer {k} must have exactly one activation");
         Layers = layers;
     }
 
@@ -43,6 +50,9 @@ public sealed class DenseNetwork
 
     /// <summary>Output dimension.</summary>
     public int OutputSize => Layers[^1].Outputs;
+
+    /// <summary>True when some hidden layer has a pairwise activation (MaxMin, Householder).</summary>
+    public bool HasPairs => Layers.Any(l => l.Pairs is not null);
 
     /// <summary>Largest number of affine entries accepted when densifying a graph.</summary>
     public const long MaxEntries = 50_000_000;
@@ -61,7 +71,7 @@ public sealed class DenseNetwork
                 for (int j = 0; j < v.Length; j++) s += layer.Weight[i, j] * v[j];
                 z[i] = s;
             }
-            v = Activate(layer.Activation, z);
+            v = layer.Pairs is { } pairs ? pairs.Apply(z) : Activate(layer.Activation, z);
         }
         return v;
     }
@@ -99,6 +109,13 @@ public sealed class DenseNetwork
             var node = graph.Nodes[i];
             if (node.Inputs.Length != 1 || node.Inputs[0] != i - 1)
                 throw new VerifyException($"node '{node.Name}' ({node.Op.OpType}): only chain-shaped networks can be densified");
+            if (node.Op is Householder pairs)
+            {
+                layers.Add(Densify(graph, segment, segmentInput, null) with { Pairs = PairActivation.Of(pairs, node.Shape) });
+                segment.Clear();
+                segmentInput = node.Numel;
+                continue;
+            }
             if (node.Op is not ActivationOperator activation)
             {
                 if (!IsAffine(node.Op))

@@ -52,9 +52,13 @@ public sealed class LipschitzNetwork
     public bool HasZeroOneSlopes => Dense.Layers.Take(HiddenLayers).All(l => l.Activation!.PiecewiseLinear is { NegativeSlope: 0 });
 
     /// <summary>Prepares a chain-shaped graph; throws <see cref="VerifyException"/> for unsupported graphs.</summary>
-    public static LipschitzNetwork FromGraph(ComputationGraph graph)
+    public static LipschitzNetwork FromGraph(ComputationGraph graph) => FromGraph(graph, DenseNetwork.FromGraph(graph));
+
+    /// <summary>Prepares a chain-shaped graph whose dense layers <paramref name="dense"/> are already built from it.</summary>
+    public static LipschitzNetwork FromGraph(ComputationGraph graph, DenseNetwork dense)
     {
-        var dense = DenseNetwork.FromGraph(graph);
+        if (dense.HasPairs)
+            throw new VerifyException("the network has MaxMin/Householder layers: the local Lipschitz methods need elementwise activations (use --method lipsdp)");
         var g = graph.To(CPU, ScalarType.Float64);
         var pre = new List<int>();
         for (int i = 1; i <= g.OutputIndex; i++)
@@ -77,6 +81,7 @@ public sealed class LipschitzNetwork
             var w = ToTensor(layer.Weight);
             var b = tensor(layer.Bias, dtype: ScalarType.Float64, device: CPU);
             nodes.Add(new Node(nodes.Count, $"fc{k}", new Linear(w, b), new[] { nodes.Count - 1 }, new long[] { layer.Outputs }));
+            if (layer.Pairs is not null) throw new VerifyException("a dense network with pair layers has no graph form here");
             if (layer.Activation is { } act) nodes.Add(new Node(nodes.Count, $"act{k}", act, new[] { nodes.Count - 1 }, new long[] { layer.Outputs }));
         }
         return new ComputationGraph(nodes, nodes.Count - 1, "x", "y");

@@ -58,8 +58,14 @@ public static class GlobalL2Analysis
         {
             var w = m.DenseOfArray(layer.Weight);
             var z = w * v + Vector<double>.Build.DenseOfArray(layer.Bias);
-            var d = Vector<double>.Build.DenseOfArray(DenseNetwork.Derivative(layer.Activation, z.ToArray()));
             var wj = j is null ? w : w * j;
+            if (layer.Pairs is { } pairs)
+            {
+                j = m.DenseOfArray(pairs.Jacobian(z.ToArray())) * wj;
+                v = Vector<double>.Build.DenseOfArray(pairs.Apply(z.ToArray()));
+                continue;
+            }
+            var d = Vector<double>.Build.DenseOfArray(DenseNetwork.Derivative(layer.Activation, z.ToArray()));
             j = m.DenseOfDiagonalVector(d) * wj;
             v = Vector<double>.Build.DenseOfArray(DenseNetwork.Activate(layer.Activation, z.ToArray()));
         }

@@ -16,7 +16,7 @@ public static class LipSdpSolver
     /// <summary>The last vectors met by the descent that seed those rounds' cuts.</summary>
     const int PolishCuts = 400;
 
-    /// <summary>Solves LipSDP for the network (biases ignored; hidden activations ReLU, tanh or sigmoid).</summary>
+    /// <summary>Solves LipSDP for the network (biases ignored; hidden activations ReLU, tanh, sigmoid, MaxMin or Householder).</summary>
     public static LipSdpResult Solve(DenseNetwork network, LipSdpOptions? options = null)
     {
         options ??= LipSdpOptions.Default;
@@ -46,8 +46,15 @@ public static class LipSdpSolver
         var rho = LipSdpCertificate.Certify(problem, reduced, lambda);
         if (rho is null)
         {
-            lambda = problem.Expand(start.Select(Math.Exp).ToArray());
+            groups = start.Select(Math.Exp).ToArray();
+            lambda = problem.Expand(groups);
             rho = LipSdpCertificate.Certify(problem, reduced, lambda);
+        }
+        if (rho is not null && problem.Pairs.Length > 0 && problem.Pairs[0] is not null)
+        {
+            var improved = problem.Expand(FeasibilityLipSdp.Improve(reduced, groups, rho.Value, lowerRho, options, clock));
+            var better = LipSdpCertificate.Certify(problem, reduced, improved);
+            if (better < rho) (lambda, rho) = (improved, better);
         }
         double upper = rho is null ? double.PositiveInfinity : Math.Sqrt(rho.Value);
         return new LipSdpResult(upper, Math.Sqrt(Math.Max(lowerRho, 0)), rho ?? double.PositiveInfinity, lambda,

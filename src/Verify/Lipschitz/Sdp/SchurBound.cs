@@ -3,8 +3,8 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Verify.Lipschitz.Sdp;
 
 /// <summary>
-/// The smallest ρ with M(ρ, λ) ⪯ 0 for fixed multipliers, by the Schur complement: with M = [[−ρI, Cᵀ], [C, N]] and
-/// N ≺ 0, M ⪯ 0 ⇔ ρ ≥ λ_max(P), P = Cᵀ(−N)⁻¹C. Each eigenpair (σ, u) of P gives z = (u, (−N)⁻¹Cu) with
+/// The smallest ρ with M(ρ, λ) ⪯ 0 for fixed multipliers, by the Schur complement: with M = [[Q − ρI, Cᵀ], [C, N]]
+/// (Q ≠ 0 only when the first hidden layer is a pair layer) and N ≺ 0, M ⪯ 0 ⇔ ρ ≥ λ_max(P), P = Q + Cᵀ(−N)⁻¹C. Each eigenpair (σ, u) of P gives z = (u, (−N)⁻¹Cu) with
 /// zᵀM(σ, λ)z = 0, whose terms are the gradient of σ in λ (and a supporting cut of the feasible set).
 /// </summary>
 internal sealed class SchurBound
@@ -55,7 +55,7 @@ internal sealed class SchurBound
         var c = Matrix<double>.Build.Dense(problem.Hidden, n0);
         c.SetSubMatrix(0, 0, problem.InputCoupling(lambda));
         var solved = chol.Solve(c);                // (−N)⁻¹C
-        var p = c.TransposeThisAndMultiply(solved);
+        var p = c.TransposeThisAndMultiply(solved) + problem.InputQuadratic(lambda);
         p = (p + p.Transpose()) * 0.5;
         var pe = p.Evd(Symmetricity.Symmetric);
         var desc = Descending(pe);
