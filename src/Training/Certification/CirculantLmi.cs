@@ -13,15 +13,36 @@ namespace Verify.Training.Certification;
 /// </summary>
 public static class CirculantLmi
 {
-    /// <summary>The relative slacks δ tried in order (at most 1e-6).</summary>
-    public static readonly double[] Slacks = { 0, 1e-9, 1e-8, 3e-8, 1e-7, 2e-7, 3e-7, 4e-7, 5e-7, 7e-7, 1e-6 };
+    /// <summary>The relative slacks tried for δ and for m (at most 1e-6).</summary>
+    public static readonly double[] Slacks = { 0, 1e-9, 1e-8, 3e-8, 1e-7, 1.5e-7, 2e-7, 2.5e-7, 3e-7, 4e-7, 5e-7, 6e-7, 8e-7, 1e-6 };
+
+    /// <summary>
+    /// The pairs (δ, m) of <see cref="Slacks"/> with the bound factor (1+δ)^(K/2)·(1+m)^(1/2) they certify for K layers,
+    /// smallest factor first.
+    /// </summary>
+    public static IEnumerable<(double Delta, double M, double Factor)> Candidates(int layers) =>
+        Slacks.SelectMany(d => Slacks.Select(m => (d, m, Math.Pow(1 + d, layers / 2.0) * Math.Sqrt(1 + m)))).OrderBy(c => c.Item3);
+
+    /// <summary>The multipliers c_k·T_k, c_k = (1+δ)^(K−k+1), for layers of the given sizes.</summary>
+    public static double[] Weighted(double[] t, IReadOnlyList<long> sizes, double delta)
+    {
+        var weighted = new double[t.Length];
+        long used = 0;
+        for (int k = 1; k <= sizes.Count; k++)
+        {
+            double c = Math.Pow(1 + delta, sizes.Count - k + 1);
+            for (long i = 0; i < sizes[k - 1]; i++, used++) weighted[used] = c * t[used];
+        }
+        return weighted;
+    }
 
     /// <summary>
     /// The smallest √ρ that the per-channel multipliers <paramref name="t"/> (Σ channels of the ReLU convolutions)
-    /// certify for the map from the input to <see cref="CirculantChain.Output"/>, trying for δ ≤ 1e-6 the
-    /// multipliers c_k·T_k, c_k = (1+δ)^(J−k+1), at ρ = L²(1+δ)^(J+1): the sandwich proof weighted by these decreasing
-    /// c_k is strictly positive where the plain one is only semidefinite (channel expansion leaves directions with
-    /// Δx = 0 on which it vanishes, and the float32 weights' rounding would make it indefinite there); null when none passes.
+    /// certify for the map from the input to <see cref="CirculantChain.Output"/>: the multipliers c_k·T_k,
+    /// c_k = (1+δ)^(K−k+1), at ρ = L²(1+δ)^K(1+m), for the pairs of <see cref="Candidates"/>. The sandwich proof
+    /// weighted by these decreasing c_k is strictly positive where the plain one is only semidefinite (channel
+    /// expansion leaves directions with Δx = 0 on which it vanishes, and the float32 weights' rounding would make it
+    /// indefinite there). Null when none passes.
     /// </summary>
     public static double? Certify(CirculantChain chain, double[] t, double lipschitz)
     {
@@ -30,17 +51,10 @@ public static class CirculantLmi
         if (t.Length != hidden) throw new VerifyException($"{t.Length} multipliers for {hidden} convolution channels");
         if (t.Any(v => !(v >= 0) || !double.IsFinite(v))) throw new VerifyException("multipliers must be finite and non-negative");
         int layers = channels.Length - 1;
-        foreach (var delta in Slacks)
+        foreach (var (delta, m, factor) in Candidates(layers))
         {
-            var weighted = new double[t.Length];
-            long used = 0;
-            for (int k = 1; k <= layers; k++)
-            {
-                double c = Math.Pow(1 + delta, layers - k + 1);
-                for (long i = 0; i < channels[k]; i++, used++) weighted[used] = c * t[used];
-            }
-            double rho = lipschitz * lipschitz * Math.Pow(1 + delta, layers + 1);
-            if (Holds(chain, weighted, rho)) return Math.Sqrt(rho);
+            double rho = lipschitz * lipschitz * Math.Pow(1 + delta, layers) * (1 + m);
+            if (Holds(chain, Weighted(t, channels.Skip(1).ToArray(), delta), rho)) return Math.Sqrt(rho);
         }
         return null;
     }

@@ -8,8 +8,8 @@ namespace Verify.Training.Certification;
 /// Checks LipSDP-Neuron multipliers on a dense ReLU chain with many inputs: the LMI's input block is ρI, so it is
 /// positive semidefinite iff its Schur complement R = M_hidden − T₁W₁W₁ᵀT₁/ρ (size Σ hidden) is; R is tested by a
 /// Cholesky factor of R − τI, with τ = d·1e-15·‖R‖_F plus the float64 Gram product's rounding bound
-/// (n+2)·1.2e-16·‖T₁W₁‖_F²/ρ. The multipliers are weighted c_k·T_k, c_k = (1+δ)^(K−k+1), at ρ = L²(1+δ)^(K+1)
-/// (the sandwich proof weighted this way is strictly positive), for the δ ≤ 1e-6 of <see cref="CirculantLmi.Slacks"/>.
+/// (n+2)·1.2e-16·‖T₁W₁‖_F²/ρ. The multipliers are weighted c_k·T_k, c_k = (1+δ)^(K−k+1), at ρ = L²(1+δ)^K(1+m)
+/// (the sandwich proof weighted this way is strictly positive), for the pairs of <see cref="CirculantLmi.Candidates"/>.
 /// </summary>
 public static class ReducedLipSdpLmi
 {
@@ -22,23 +22,17 @@ public static class ReducedLipSdpLmi
         if (t.Any(v => !(v >= 0) || !double.IsFinite(v))) throw new VerifyException("multipliers must be finite and non-negative");
         using var scope = torch.NewDisposeScope();
         var w = net.Layers.Select(l => Matrix(l.Weight)).ToArray();
+        var gram = w[0].matmul(w[0].t()); // W₁W₁ᵀ, once
         int layers = hidden.Length;
-        foreach (var delta in CirculantLmi.Slacks)
+        foreach (var (delta, m, factor) in CirculantLmi.Candidates(layers))
         {
-            var weighted = new double[t.Length];
-            long used = 0;
-            for (int k = 1; k <= layers; k++)
-            {
-                double c = Math.Pow(1 + delta, layers - k + 1);
-                for (long i = 0; i < hidden[k - 1]; i++, used++) weighted[used] = c * t[used];
-            }
-            double rho = lipschitz * lipschitz * Math.Pow(1 + delta, layers + 1);
-            if (Holds(w, hidden, weighted, rho)) return Math.Sqrt(rho);
+            double rho = lipschitz * lipschitz * Math.Pow(1 + delta, layers) * (1 + m);
+            if (Holds(w, gram, hidden, CirculantLmi.Weighted(t, hidden, delta), rho)) return Math.Sqrt(rho);
         }
         return null;
     }
 
-    static bool Holds(Tensor[] w, long[] hidden, double[] t, double rho)
+    static bool Holds(Tensor[] w, Tensor gram, long[] hidden, double[] t, double rho)
     {
         using var scope = torch.NewDisposeScope();
         var offsets = new long[hidden.Length + 1];
@@ -57,11 +51,11 @@ public static class ReducedLipSdpLmi
         }
         var last = w[^1];
         r.narrow(0, offsets[^2], hidden[^1]).narrow(1, offsets[^2], hidden[^1]).sub_(last.t().matmul(last));
-        var tw1 = tk[0].unsqueeze(1) * w[0]; // T₁W₁ [h₁, n]
-        r.narrow(0, 0, hidden[0]).narrow(1, 0, hidden[0]).sub_(tw1.matmul(tw1.t()) / rho);
+        r.narrow(0, 0, hidden[0]).narrow(1, 0, hidden[0]).sub_(tk[0].unsqueeze(1) * gram * tk[0].unsqueeze(0) / rho);
         long n = w[0].shape[1];
-        double gram = (n + 2) * 1.2e-16 * Math.Pow(tw1.norm().item<double>(), 2) / rho;
-        double shift = d * 1e-15 * r.norm().item<double>() + gram;
+        // |computed − exact| of W₁W₁ᵀ ≤ n·u·|W₁||W₁|ᵀ entrywise, so in norm ≤ n·u·‖W₁‖_F²; scaled by T₁ on both sides
+        double rounding = (n + 2) * 1.2e-16 * Math.Pow((tk[0].unsqueeze(1) * w[0]).norm().item<double>(), 2) / rho;
+        double shift = d * 1e-15 * r.norm().item<double>() + rounding;
         var (factor, info) = torch.linalg.cholesky_ex(r - shift * torch.eye(d, dtype: ScalarType.Float64));
         if (info.to(ScalarType.Int64).item<long>() != 0) return false;
         var diag = factor.diagonal();
