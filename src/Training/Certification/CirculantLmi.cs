@@ -14,7 +14,7 @@ namespace Verify.Training.Certification;
 public static class CirculantLmi
 {
     /// <summary>The relative slacks tried for δ and for m (at most 1e-6).</summary>
-    public static readonly double[] Slacks = { 0, 1e-9, 1e-8, 3e-8, 1e-7, 1.5e-7, 2e-7, 2.5e-7, 3e-7, 4e-7, 5e-7, 6e-7, 8e-7, 1e-6 };
+    public static readonly double[] Slacks = { 0, 1e-8, 1e-7, 2e-7, 3e-7, 5e-7, 7e-7, 1e-6 };
 
     /// <summary>
     /// The pairs (δ, m) of <see cref="Slacks"/> with the bound factor (1+δ)^(K/2)·(1+m)^(1/2) they certify for K layers,
