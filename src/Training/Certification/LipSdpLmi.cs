@@ -19,7 +19,7 @@ public static class LipSdpLmi
         var problem = LipSdpProblem.From(net, LipSdpForm.Neuron);
         if (t.Length != problem.Hidden) throw new VerifyException($"{t.Length} multipliers for {problem.Hidden} hidden neurons");
         if (t.Any(v => !(v >= 0) || !double.IsFinite(v))) throw new VerifyException("multipliers must be finite and non-negative");
-        foreach (var m in new[] { 0, 1e-9, 1e-8, 1e-7, 5e-7, 2e-6 })
+        foreach (var m in new[] { 0, 1e-9, 1e-8, 1e-7, 2e-7, 5e-7, 1e-6, 2e-6 })
         {
             double rho = lipschitz * lipschitz * (1 + m);
             if (LipSdpCertificate.IsNegativeSemidefinite(problem.Matrix(rho, t))) return Math.Sqrt(rho);

@@ -24,4 +24,24 @@ public static class Cayley
         var v = -2 * torch.linalg.solve((eye + z).t(), y.t()).t();
         return torch.cat(new[] { u, v }, 0);
     }
+
+    /// <summary>
+    /// The complex Cayley transform, batched over the leading axes: for W [..., n + m, n] complex,
+    /// Z = X − Xᴴ + YᴴY and Q = [(I + Z)⁻¹(I − Z); −2Y(I + Z)⁻¹] has orthonormal columns (QᴴQ = I).
+    /// </summary>
+    public static Tensor Unitary(Tensor w)
+    {
+        long n = w.shape[^1];
+        if (w.shape[^2] < n) throw new ArgumentException($"Cayley needs tall matrices, got [{w.shape[^2]}, {n}]");
+        var x = w.narrow(-2, 0, n);
+        var y = w.narrow(-2, n, w.shape[^2] - n);
+        var eye = torch.eye(n, dtype: w.dtype, device: w.device);
+        var z = x - Adjoint(x) + Adjoint(y).matmul(y);
+        var u = torch.linalg.solve(eye + z, eye - z);
+        var v = -2 * Adjoint(torch.linalg.solve(Adjoint(eye + z), Adjoint(y)));
+        return torch.cat(new[] { u, v }, -2);
+    }
+
+    /// <summary>The conjugate transpose of the last two axes.</summary>
+    public static Tensor Adjoint(Tensor a) => a.transpose(-2, -1).conj().resolve_conj();
 }

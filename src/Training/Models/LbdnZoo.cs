@@ -11,23 +11,38 @@ public static class LbdnZoo
     /// <summary>Hidden widths of <c>lbdn-mlp</c>.</summary>
     public static readonly long[] MlpWidths = { 512, 512, 256 };
 
+    /// <summary>Channels of the convolutional sandwich layers of <c>lbdn-cnn</c>.</summary>
+    public static readonly long[] CnnChannels = { 8 };
+
+    /// <summary>Side of the free kernels of <c>lbdn-cnn</c>'s convolutions.</summary>
+    public const long CnnKernel = 5;
+
+    /// <summary>Hidden widths of <c>lbdn-cnn</c>'s fully connected layers.</summary>
+    public static readonly long[] CnnWidths = { 256, 128 };
+
+    /// <summary>The default hidden widths of a model.</summary>
+    public static long[] DefaultWidths(string name) => name == "lbdn-cnn" ? CnnWidths : MlpWidths;
+
     /// <summary>Whether <paramref name="name"/> is an LBDN model.</summary>
     public static bool IsLbdn(string name) => Names.Contains(name);
 
     /// <summary>
-    /// <c>lbdn-mlp</c>: 784-512-512-256-10 sandwich layers (or <paramref name="widths"/>), γ-Lipschitz in l2. <c>lbdn-cnn</c> (the paper's
-    /// FFT/circulant sandwich convolution) is not implemented.
+    /// <c>lbdn-mlp</c>: 784-512-512-256-10 sandwich layers (or <paramref name="widths"/>); <c>lbdn-cnn</c>: a circular
+    /// convolutional sandwich layer of 8 channels on 28×28 (5×5 free kernels), then 256-128 (or <paramref name="widths"/>)
+    /// fully connected sandwich layers. Both are γ-Lipschitz in l2.
     /// </summary>
     public static LbdnNetwork Create(string name, double gamma, Device device, IReadOnlyList<long>? widths = null)
     {
         Check(name);
-        return new LbdnNetwork(name, new long[] { 1, 28, 28 }, widths ?? MlpWidths, 10, gamma, device);
+        var shape = new long[] { 1, 28, 28 };
+        return name == "lbdn-cnn"
+            ? new LbdnNetwork(name, shape, CnnChannels, CnnKernel, widths ?? CnnWidths, 10, gamma, device)
+            : new LbdnNetwork(name, shape, widths ?? MlpWidths, 10, gamma, device);
     }
 
     /// <summary>Throws the user error for an unknown or unimplemented LBDN model name.</summary>
     public static void Check(string name)
     {
-        if (name == "lbdn-cnn") throw new VerifyException("lbdn-cnn (the sandwich convolution via FFT) is not implemented yet; use --model lbdn-mlp");
-        if (name != "lbdn-mlp") throw new VerifyException($"unknown LBDN model '{name}' (known: {string.Join(", ", Names)})");
+        if (!IsLbdn(name)) throw new VerifyException($"unknown LBDN model '{name}' (known: {string.Join(", ", Names)})");
     }
 }

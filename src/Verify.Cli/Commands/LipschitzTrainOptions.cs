@@ -12,10 +12,10 @@ namespace Verify.Cli.Commands;
 public sealed class LipschitzTrainOptions
 {
     /// <summary>--lipschitz.</summary>
-    public Option<double?> Lipschitz { get; } = new("--lipschitz") { Description = "l2 Lipschitz bound gamma of an LBDN model (lbdn-mlp; default 1)" };
+    public Option<double?> Lipschitz { get; } = new("--lipschitz") { Description = "l2 Lipschitz bound gamma of an LBDN model (lbdn-mlp, lbdn-cnn; default 1)" };
 
     /// <summary>--widths.</summary>
-    public Option<string?> Widths { get; } = new("--widths") { Description = "Comma-separated hidden widths of an LBDN model (default: 512,512,256)" };
+    public Option<string?> Widths { get; } = new("--widths") { Description = "Comma-separated hidden widths of an LBDN model's fully connected layers (default: 512,512,256; lbdn-cnn: 256,128)" };
 
     /// <summary>--load.</summary>
     public Option<string?> Load { get; } = new("--load") { Description = "LBDN only: load this checkpoint.bin (same --widths, --lipschitz) instead of training, then evaluate and export it" };
@@ -59,7 +59,7 @@ public sealed class LipschitzTrainOptions
         if (!lbdn && parse.GetValue(Widths) is not null) throw new VerifyException("--widths sets the hidden widths of an LBDN model");
         if (parse.GetValue(Load) is { } load && (!lbdn || !File.Exists(load)))
             throw new VerifyException(lbdn ? $"checkpoint not found: {load}" : "--load is for LBDN models");
-        WidthsOf(parse);
+        WidthsOf(parse, model);
         if (lbdn && method is not (TrainingMethod.Natural or TrainingMethod.Pgd))
             throw new VerifyException($"LBDN models train by --method natural or pgd, not {method}");
         if (parse.GetValue(SpectralNorm) is { } s)
@@ -76,11 +76,11 @@ public sealed class LipschitzTrainOptions
         if (!(parse.GetValue(SpectralLr) > 0)) throw new VerifyException($"--spectral-lr must be positive, got {parse.GetValue(SpectralLr)}");
     }
 
-    /// <summary>The LBDN hidden widths (default <see cref="LbdnZoo.MlpWidths"/>).</summary>
-    public long[] WidthsOf(ParseResult parse)
+    /// <summary>The LBDN hidden widths (default <see cref="LbdnZoo.DefaultWidths"/> of the model).</summary>
+    public long[] WidthsOf(ParseResult parse, string model)
     {
         var text = parse.GetValue(Widths);
-        if (string.IsNullOrWhiteSpace(text)) return LbdnZoo.MlpWidths;
+        if (string.IsNullOrWhiteSpace(text)) return LbdnZoo.DefaultWidths(model);
         return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(v => long.TryParse(v, out var w) && w >= 10 && w <= 8192 ? w : throw new VerifyException($"--widths: not a width in 10..8192: '{v}'")).ToArray();
     }

@@ -82,7 +82,7 @@ public static class TrainCommand
                     BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), LrDecayEpochs = ParseInts(parse.GetValue(decay)),
                     LrDecayFactor = parse.GetValue(decayFactor), PgdSteps = parse.GetValue(pgdSteps), Seed = parse.GetValue(seed),
                     EvalCount = parse.GetValue(evalCount), EvalPgdSteps = parse.GetValue(evalPgd), TrainLimit = parse.GetValue(trainLimit),
-                    Widths = lipschitz.WidthsOf(parse),
+                    Widths = lipschitz.WidthsOf(parse, modelName),
                 };
                 LbdnZoo.Check(modelName);
                 return LbdnTrainRun.Run(lbdn, device, data.Folder(parse), parse.GetValue(lipschitz.Load), parse.GetValue(outDir)

@@ -240,7 +240,7 @@ public static class OnnxConverters
     static OnnxValue[] Pad(OnnxNodeContext n)
     {
         var mode = n.Attributes.String("mode", "constant");
-        if (mode != "constant") throw n.Error($"Pad mode '{mode}' is not supported (only constant)");
+        if (mode is not ("constant" or "wrap")) throw n.Error($"Pad mode '{mode}' is not supported (only constant and wrap)");
         var x = n.Variable(0);
         var pads = n.Has(1) ? ConstantFolder.Longs(n.Constant(1)) : n.Attributes.Ints("pads") ?? throw n.Error("no pads");
         if (n.Has(3)) throw n.Error("Pad with explicit axes is not supported");
@@ -249,6 +249,8 @@ public static class OnnxConverters
         if (pads.Length != 2 * x.Shape.Length) throw n.Error($"pads has {pads.Length} entries for a rank-{x.Shape.Length} input");
         if (pads.Any(p => p < 0)) throw n.Error("negative pads (cropping) are not supported");
         if (pads.Any(p => p > OnnxShapes.MaxValueElements)) throw n.Error($"pads [{string.Join(",", pads)}] are too large");
-        return One(n.Add(new Pad(pads, value), x));
+        if (mode == "wrap" && pads.Select((p, i) => p > x.Shape[i % x.Shape.Length]).Any(b => b))
+            throw n.Error($"wrap pads [{string.Join(",", pads)}] exceed the input shape [{string.Join(",", x.Shape)}]");
+        return One(n.Add(new Pad(pads, value, mode == "wrap"), x));
     }
 }

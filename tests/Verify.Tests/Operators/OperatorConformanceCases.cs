@@ -182,5 +182,11 @@ public static class OperatorConformanceCases
         C("Unsqueeze-negative-axis", "Unsqueeze", true, c => c.B.Node("Unsqueeze", new[] { c.Variable(1, 5), c.Longs(-1) }), 5),
         C("Transpose-default-perm", "Transpose", true, c => c.B.Node("Transpose", new[] { c.Variable(1, 2, 3) }), 6),
         C("Pad-channel-axis", "Pad", true, c => c.B.Node("Pad", new[] { c.Variable(1, 2, 2, 2), c.Longs(0, 1, 0, 0, 0, 0, 1, 1) }), 27),
+        C("Pad-wrap", "Pad", true, c =>
+        {
+            c.B.Model.IrVersion = 9; // mode wrap is opset 19
+            c.B.Model.OpsetImport[0].Version = 19;
+            return c.B.Node("Pad", new[] { c.Variable(1, 2, 3, 3), c.Longs(0, 0, 1, 2, 0, 0, 2, 0) }, null, ("mode", "wrap"));
+        }, 2 * 6 * 5),
     };
 }
