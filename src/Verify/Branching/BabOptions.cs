@@ -32,4 +32,7 @@ public sealed record BabOptions(
     /// <see cref="MemoryUse.DefaultShare"/> of physical memory.
     /// </summary>
     public long MaxMemoryBytes { get; init; } = MemoryUse.DefaultLimitBytes();
+
+    /// <summary>Splitting of smooth activations (<see cref="IntervalSplitBab"/>): where an interval is split.</summary>
+    public SplitPointRule SplitPoint { get; init; } = SplitPointRule.MinArea;
 }
