@@ -116,7 +116,10 @@ public static class IntervalSplitBab
             Steps++;
             // An empty clamped interval: no input of the box reaches the domain, which is refuted.
             var (allLower, allUpper) = Flatten(all);
-            var feasible = (allLower <= allUpper).all(1).nonzero().reshape(-1);
+            // NaN compares false, so it must be caught before it could pass for an empty interval.
+            if (allLower.isnan().logical_or(allUpper.isnan()).any().item<bool>())
+                return new BabResult(BabStatus.Unknown, null, Domains, Steps, "an intermediate bound pass produced NaN");
+            var feasible = (allLower > allUpper).any(1).logical_not().nonzero().reshape(-1);
             if (feasible.shape[0] == 0) return null;
             batch = batch.Rows(feasible);
             var bounds = all.Select(ib => ib.Lower is null ? ib
@@ -215,7 +218,7 @@ public static class IntervalSplitBab
                         return result;
                     }
                     var box = new IntervalBounds(spec.Lower.index_select(0, rows), spec.Upper.index_select(0, rows));
-                    parts.Add(BoundComputer.Intermediate(graph, box, new BoundOptions(), Refine, budget.Cancel));
+                    parts.Add(BoundComputer.Intermediate(graph, box, new BoundOptions(), Refine, budget.Cancel, FirstRetightened(batch, start, len)));
                 }
             }
             catch (OperationCanceledException)
@@ -225,6 +228,25 @@ public static class IntervalSplitBab
             if (parts.Count == 1) return parts[0];
             return Enumerable.Range(0, parts[0].Length).Select(i => parts[0][i].Lower is null ? parts[0][i]
                 : new IntervalBounds(torch.cat(parts.Select(p => p[i].Lower).ToArray()), torch.cat(parts.Select(p => p[i].Upper).ToArray()))).ToArray();
+        }
+
+        /// <summary>
+        /// The first node a chunk's splits can tighten: the one after the earliest activation input with a finite
+        /// interval side in rows [start, start + len). Nodes before it keep the root's bounds, which CROWN from the same
+        /// box cannot improve (they are CROWN's, or tighter).
+        /// </summary>
+        int FirstRetightened(IntervalDomains batch, long start, long len)
+        {
+            int first = graph.OutputIndex + 1;
+            for (int k = 0; k < acts.Length; k++)
+            {
+                int input = acts[k].Inputs[0];
+                if (input + 1 >= first) continue;
+                var lo = batch.Lo.narrow(0, start, len).narrow(1, offsets[k], acts[k].Numel);
+                var hi = batch.Hi.narrow(0, start, len).narrow(1, offsets[k], acts[k].Numel);
+                if (lo.isfinite().logical_or(hi.isfinite()).any().item<bool>()) first = input + 1;
+            }
+            return first;
         }
 
         /// <summary>

@@ -46,7 +46,7 @@ public class IntervalSplitBabTests
             double threshold = min + (sampledViolation ? 1 : -1) * (0.02 + 0.3 * rng.NextDouble()) * spread;
             var spec = SmoothNetworks.Margin(lo, hi, 3, threshold);
             var confirm = SmoothNetworks.ConfirmByForward(g, spec);
-            var result = Search(g, spec, 0.15, confirm);
+            var result = Search(g, spec, 0.1, confirm);
             if (result.Reason != "root") openAtRoot++;
             var what = $"seed {seed}, widths {string.Join("-", widths)}, radius {radius:F3}, threshold {threshold} (sampled min {min})";
             tally[(sampledViolation, result.Status)] = tally.GetValueOrDefault((sampledViolation, result.Status)) + 1;
@@ -64,12 +64,12 @@ public class IntervalSplitBabTests
         TestContext.Out.WriteLine(string.Join(", ", tally.Select(kv => $"{(kv.Key.Item1 ? "violated" : "below min")}/{kv.Key.Item2}: {kv.Value}")));
         TestContext.Out.WriteLine($"{decided}/{networks} decided by interval splitting ({openAtRoot} open at the root); input splitting also proves {referenceAgrees} of the searched proofs; {total.Elapsed.TotalSeconds:F1} s");
         Assert.That(openAtRoot, Is.GreaterThanOrEqualTo(networks / 2), "most properties must need the search");
-        Assert.That(decided, Is.GreaterThanOrEqualTo(networks * 11 / 20), "interval splitting decides most small networks within 0.15 s");
+        Assert.That(decided, Is.GreaterThanOrEqualTo(networks / 2), "interval splitting decides most small networks within 0.1 s");
     }
 
     /// <summary>
-    /// A property violated by a sampled point, searched with no way to confirm a counterexample: the search splits as
-    /// deep as its time allows, and every child's bound must stay below the sampled minimum, so it never proves it.
+    /// A property violated by a sampled point, searched with no way to confirm a counterexample: the search splits until
+    /// more than 24 domains are pending, and every child's bound must stay below the sampled minimum, so it never proves it.
     /// </summary>
     [Test]
     public void DeepSplitsNeverProveAPropertyASampledPointViolates()
@@ -85,14 +85,15 @@ public class IntervalSplitBabTests
             var (min, max) = SmoothNetworks.SampledRange(g, lo, hi, 20000, seed);
             // Barely above the sampled minimum: only a tiny part of the box is unsafe.
             var spec = SmoothNetworks.Margin(lo, hi, 3, min + 1e-4 * (max - min));
-            var result = Search(g, spec, 1.0, (_, _) => null);
+            // A cap on pending domains instead of a short time limit: the same depth however busy the machine is.
+            var result = Search(g, spec, 30, (_, _) => null, new BabOptions(MaxDomains: 24));
             Assert.That(result.Status, Is.Not.EqualTo(BabStatus.Proved), $"seed {seed}: proved, but a sampled point violates it");
             if (result.Reason != "root") searched++;
             domains += result.Domains;
         }
         TestContext.Out.WriteLine($"{searched} searched, {domains} domains bounded");
         Assert.That(searched, Is.EqualTo(4), "CROWN alone must not decide these");
-        Assert.That(domains, Is.GreaterThan(100), "the searches must split deep");
+        Assert.That(domains, Is.GreaterThan(4 * 24), "the searches must split deep");
     }
 
     /// <summary>
@@ -126,17 +127,21 @@ public class IntervalSplitBabTests
         Assert.That(area, Is.LessThanOrEqualTo(midArea * (1 + 1e-3)));
     }
 
-    /// <summary>A NaN weight in the last layer gives NaN bounds in the first step: the search ends unknown, never proved.</summary>
-    [Test]
-    public void NanBoundsEndTheSearchUnknown()
+    /// <summary>
+    /// A NaN weight (in the first layer: NaN intermediate bounds; in the last: a NaN final bound) gives NaN bounds in the
+    /// first step: the search ends unknown, never proved.
+    /// </summary>
+    [TestCase(0)]
+    [TestCase(2)]
+    public void NanBoundsEndTheSearchUnknown(int layer)
     {
         var g = SmoothNetworks.Mlp(new[] { 3, 8, 8, 3 }, 9);
-        var last = g.Nodes.Select(n => n.Op).OfType<Verify.Operators.Linear>().Last();
+        var last = g.Nodes.Select(n => n.Op).OfType<Verify.Operators.Linear>().ElementAt(layer);
         var lo = new[] { -0.5, -0.5, -0.5 };
         var hi = new[] { 0.5, 0.5, 0.5 };
         var spec = SmoothNetworks.Margin(lo, hi, 3, -1000);
         var root = Verify.Bounds.BoundComputer.Intermediate(g, new Verify.Graph.IntervalBounds(spec.Lower, spec.Upper), new Verify.Bounds.BoundOptions());
-        last.Weight[0, 3] = double.NaN;
+        last.Weight[0, 2] = double.NaN;
         var result = IntervalSplitBab.Run(g, spec, root, new[] { 0L }, new BabOptions(), (_, _) => null, Budget.Seconds(5));
         Assert.That(result.Status, Is.EqualTo(BabStatus.Unknown), result.Reason);
         Assert.That(result.Reason, Does.Contain("NaN"));
