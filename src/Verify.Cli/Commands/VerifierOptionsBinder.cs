@@ -105,6 +105,12 @@ public sealed class VerifierOptionsBinder
         Description = "ReLU splitting: choose the neuron by the BaBSR score (babsr) or by filtered smart branching among the top BaBSR candidates (fsb)",
     };
 
+    /// <summary>--bab-split-point.</summary>
+    public Option<string> BabSplitPoint { get; } = new("--bab-split-point")
+    {
+        Description = "Sigmoid/tanh interval splitting: split at the point minimising the children's relaxation area (area) or at the midpoint (midpoint)",
+    };
+
     /// <summary>--fsb-candidates.</summary>
     public Option<int> FsbCandidates { get; } = new("--fsb-candidates")
     {
@@ -124,6 +130,7 @@ public sealed class VerifierOptionsBinder
         Preset.AcceptOnlyFromAmong(VerifierPresets.All.Select(p => p.Name).ToArray());
         BabBranching.AcceptOnlyFromAmong("babsr", "fsb");
         BabOrder.AcceptOnlyFromAmong("worst", "fifo");
+        BabSplitPoint.AcceptOnlyFromAmong("area", "midpoint");
         Method.AcceptOnlyFromAmong("ibp", "crown", "alpha-crown", "bab", "mip", "auto");
         InputSplitBounds.AcceptOnlyFromAmong("forward", "crown");
         MipRefineSchedule.AcceptOnlyFromAmong("layers", "spread");
@@ -145,6 +152,7 @@ public sealed class VerifierOptionsBinder
         Note(BabOrder, bab.WorstFirst ? "worst" : "fifo");
         Note(BabBranching, bab.Branching == BranchingRule.BaBsr ? "babsr" : "fsb");
         Note(FsbCandidates, bab.FsbCandidates);
+        Note(BabSplitPoint, bab.SplitPoint == SplitPointRule.MinArea ? "area" : "midpoint");
     }
 
     static void Note(Option option, object defaultValue) =>
@@ -153,7 +161,7 @@ public sealed class VerifierOptionsBinder
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Preset, Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, MaxMemory, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates })
+        foreach (var o in new Option[] { Preset, Method, NoAttack, AlphaIterations, AlphaRate, BabBatch, BabIterations, BabMaxDomains, MaxMemory, InputSplitMax, InputSplitBounds, LpTighten, MipRefine, MipRefineSchedule, MipRefineExactLayers, MipRefineBinaries, BabRecompute, BabColdAlpha, BabOrder, BabBranching, FsbCandidates, BabSplitPoint })
             command.Options.Add(o);
         common.AddTo(command);
     }
@@ -205,6 +213,7 @@ public sealed class VerifierOptionsBinder
                 WarmStartAlpha = Given(BabColdAlpha) ? !parse.GetValue(BabColdAlpha) : pBab.WarmStartAlpha,
                 Branching = Given(BabBranching) ? parse.GetValue(BabBranching) == "babsr" ? BranchingRule.BaBsr : BranchingRule.Fsb : pBab.Branching,
                 FsbCandidates = AtLeast(FsbCandidates, pBab.FsbCandidates),
+                SplitPoint = Given(BabSplitPoint) ? parse.GetValue(BabSplitPoint) == "midpoint" ? SplitPointRule.Midpoint : SplitPointRule.MinArea : pBab.SplitPoint,
                 InputSplitCrownIntermediate = Given(InputSplitBounds) ? parse.GetValue(InputSplitBounds) == "crown" : pBab.InputSplitCrownIntermediate,
                 MaxMemoryBytes = maxMemory is { } limit ? (long)Math.Min(limit * MemoryUse.GiB, long.MaxValue / 2) : pBab.MaxMemoryBytes,
             },

@@ -16,9 +16,11 @@ public static class BoundComputer
     /// relaxation is inexact under the IBP bound (e.g. unstable ReLUs) are re-bounded by CROWN.
     /// <paramref name="refine"/>, when given, may tighten each node's bounds (split constraints, solver bounds) before
     /// they are used further; it must return sound bounds. Cancellation throws <see cref="OperationCanceledException"/>.
+    /// Nodes before <paramref name="crownFrom"/> keep their refined IBP bounds (for a caller whose refinement already
+    /// holds bounds CROWN cannot improve there).
     /// </summary>
     public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options,
-        Func<int, IntervalBounds, IntervalBounds>? refine = null, CancellationToken cancel = default)
+        Func<int, IntervalBounds, IntervalBounds>? refine = null, CancellationToken cancel = default, int crownFrom = 0)
     {
         var best = new IntervalBounds[graph.Nodes.Count];
         long batch = box.Lower.shape[0];
@@ -32,7 +34,7 @@ public static class BoundComputer
             // Refined first, so that neurons a refinement already makes stable are not re-bounded; and after, so that
             // the result is never looser than the refinement.
             if (refine is not null) best[i] = refine(i, best[i]);
-            if (options.IntermediateMethod != BoundMethod.Ibp && NeedsRelaxation(graph, i)
+            if (i >= crownFrom && options.IntermediateMethod != BoundMethod.Ibp && NeedsRelaxation(graph, i)
                 && InexactNeurons(graph, i, best[i]) is { } selected)
             {
                 best[i] = CrownNodeBounds(graph, i, best, selected, options.MaxSpecsPerPass);

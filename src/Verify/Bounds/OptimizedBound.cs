@@ -21,13 +21,17 @@ public static class OptimizedBound
     /// <paramref name="capture"/>, when given, receives the coefficients on the output of every nonlinear node at the
     /// best iterate of the last improvement (for branching heuristics).
     /// <paramref name="warm"/>, when given, supplies starting alphas and receives each entry's alphas at its best bound.
+    /// <paramref name="intervalSplits"/> maps a nonlinear node to interval constraints on its input
+    /// ([batch, ...input shape] each; infinite where absent): lower &lt;= z &lt;= upper, each finite side with its own
+    /// multiplier (beta-CROWN for a split at any point); the bounds must already be clamped to them.
     /// </summary>
     public static Tensor SpecLower(ComputationGraph graph, IntervalBounds[] bounds, Tensor c, Tensor bias,
         OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
-        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default, AlphaWarmStart? warm = null)
+        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default, AlphaWarmStart? warm = null,
+        IReadOnlyDictionary<int, IntervalBounds>? intervalSplits = null)
     {
         var a = c.reshape(new[] { c.shape[0], c.shape[1] }.Concat(graph.OutputShape).ToArray());
-        return Lower(graph, graph.OutputIndex, a, bias, bounds, options, splits, done, capture, cancel, warm);
+        return Lower(graph, graph.OutputIndex, a, bias, bounds, options, splits, done, capture, cancel, warm, intervalSplits);
     }
 
     /// <summary>
@@ -37,7 +41,8 @@ public static class OptimizedBound
     /// </summary>
     public static Tensor Lower(ComputationGraph graph, int start, Tensor a, Tensor? bias, IntervalBounds[] bounds,
         OptimizationOptions options, IReadOnlyDictionary<int, Tensor>? splits = null, Func<Tensor, bool>? done = null,
-        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default, AlphaWarmStart? warm = null)
+        Dictionary<int, Tensor>? capture = null, CancellationToken cancel = default, AlphaWarmStart? warm = null,
+        IReadOnlyDictionary<int, IntervalBounds>? intervalSplits = null)
     {
         long batch = bounds[0].Lower.shape[0], specs = a.shape[1];
         var view = bounds.Select(b => b.Lower is null ? (IntervalBounds?)null : b).ToArray();
@@ -45,6 +50,7 @@ public static class OptimizedBound
         if (capture is not null) p.Capture = new Dictionary<int, Tensor>();
         var entries = new List<(Tensor, double, double, double)>();
         var betas = new List<(int Node, Tensor Beta, Tensor Sign)>();
+        var intervals = new List<(int Node, IntervalSplitMultipliers Sides)>();
         var ancestors = graph.AncestorsOf(start);
         foreach (var n in graph.Nodes)
         {
@@ -64,6 +70,13 @@ public static class OptimizedBound
                 betas.Add((n.Index, beta, sign.unsqueeze(1)));
                 entries.Add((beta, options.BetaRate, 0.0, double.PositiveInfinity));
             }
+            if (intervalSplits is not null && intervalSplits.TryGetValue(n.Index, out var range))
+            {
+                var sides = new IntervalSplitMultipliers(range, new[] { batch, specs }.Concat(graph.Nodes[n.Inputs[0]].Shape).ToArray(), a.dtype);
+                intervals.Add((n.Index, sides));
+                entries.Add((sides.Lower, options.BetaRate, 0.0, double.PositiveInfinity));
+                entries.Add((sides.Upper, options.BetaRate, 0.0, double.PositiveInfinity));
+            }
         }
         using var adam = new ProjectedAdam(entries);
         Tensor? best = null;
@@ -75,7 +88,9 @@ public static class OptimizedBound
             using var scope = torch.NewDisposeScope();
             foreach (var (node, beta, sign) in betas) p.InputOffset[node] = -(beta * sign);
             if (p.Capture is not null) p.Capture.Clear();
+            foreach (var (node, sides) in intervals) p.InputOffset[node] = sides.Offset();
             var lb = BackwardPass.Lower(graph, start, a, bias, view, p);
+            foreach (var (_, sides) in intervals) lb = lb + sides.Constant();
             var detached = lb.detach();
             var improved = best is null ? detached : torch.fmax(best, detached);
             if (warm is not null)

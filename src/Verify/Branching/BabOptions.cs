@@ -40,4 +40,7 @@ public sealed record BabOptions(
     /// depth per step; splitting them is cheaper).
     /// </summary>
     public double CrownIntermediateMaxMacs { get; init; } = FewInputBounds.DefaultMaxCrownMacs;
+
+    /// <summary>Splitting of smooth activations (<see cref="IntervalSplitBab"/>): where an interval is split.</summary>
+    public SplitPointRule SplitPoint { get; init; } = SplitPointRule.MinArea;
 }

@@ -289,10 +289,10 @@ public static class ReluSplitBab
     static Dictionary<int, Tensor> Rows(IReadOnlyDictionary<int, Tensor> perNode, Tensor rows) =>
         perNode.ToDictionary(kv => kv.Key, kv => kv.Value.index_select(0, rows));
 
-    const byte AlphaUnset = 255;
+    internal const byte AlphaUnset = 255;
 
     /// <summary>Per ReLU node, the stored alphas [batch, specs, ...shape] in [0, 1], NaN where not yet optimised.</summary>
-    static Dictionary<int, Tensor> Dequantise(Node[] relus, long[] offsets, Tensor stored, ScalarType dtype)
+    internal static Dictionary<int, Tensor> Dequantise(Node[] relus, long[] offsets, Tensor stored, ScalarType dtype)
     {
         var result = new Dictionary<int, Tensor>();
         for (int k = 0; k < relus.Length; k++)
@@ -305,7 +305,7 @@ public static class ReluSplitBab
     }
 
     /// <summary>The best alphas as bytes [batch, specs, Σ neurons]; the stored ones where a node was not optimised.</summary>
-    static Tensor Quantise(Node[] relus, IReadOnlyDictionary<int, Tensor> best, Tensor stored)
+    internal static Tensor Quantise(Node[] relus, IReadOnlyDictionary<int, Tensor> best, Tensor stored)
     {
         long batch = stored.shape[0], specs = stored.shape[1];
         var parts = new List<Tensor>();

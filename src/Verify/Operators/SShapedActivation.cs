@@ -44,22 +44,27 @@ public abstract class SShapedActivation : ActivationOperator
     /// <inheritdoc />
     public override Relaxation Relax(Tensor lower, Tensor upper, Tensor? alpha = null)
     {
-        var up = UpperLine(lower, upper, null);
+        var touches = touchCache.Get(this, lower, upper);
+        var up = UpperLine(lower, upper, null, touches.Upper);
         // f(x) = 2·f(0) - f(-x): a lower line of f on [l, u] is the mirror of an upper line of f on [-u, -l].
-        var mirrored = UpperLine(-upper, -lower, alpha is null ? null : 1 - alpha.clamp(0, 1));
+        var mirrored = UpperLine(-upper, -lower, alpha is null ? null : 1 - alpha.clamp(0, 1), touches.Mirrored);
         return new Relaxation(mirrored.Slope, 2 * CentreValue - mirrored.Intercept, up.Slope, up.Intercept);
     }
 
+    /// <summary>The touch points of the last bounds relaxed (alpha-CROWN relaxes the same bounds at every step).</summary>
+    readonly SShapedTouchCache touchCache = new();
+
     /// <summary>
     /// A sound upper line on [l, u] ([batch, ...]); <paramref name="beta"/> ([batch, specs, ...], in [0, 1]) moves it
-    /// from the default choice towards the tangent at u, and the result is then shaped like beta.
+    /// from the default choice towards the tangent at u, and the result is then shaped like beta. <paramref name="touch"/>
+    /// is <see cref="SShapedTangentSearch.TouchPointBelow"/> of (l, u).
     /// </summary>
-    Line UpperLine(Tensor l, Tensor u, Tensor? beta)
+    Line UpperLine(Tensor l, Tensor u, Tensor? beta, (Tensor Point, Tensor Reachable) touch)
     {
         var concave = l >= 0;
         var crossing = (l < 0).logical_and(u > 0);
         var chord = Chord(l, u);
-        var (touchBelow, reachable) = SShapedTangentSearch.TouchPointBelow(this, l, u);
+        var (touchBelow, reachable) = touch;
         var pivotSlope = Derivative(touchBelow);
         var pivot = new Line(pivotSlope, Apply(l) - pivotSlope * l);
         Line concaveLine, crossingLine;

@@ -12,7 +12,7 @@ namespace Verify.Verification;
 /// <summary>
 /// Checks a property of a network: PGD attack first (a candidate counts only once ONNX Runtime confirms it), then the
 /// incomplete bound methods asked for, then branch and bound (input splitting for few inputs, ReLU splitting with
-/// beta-CROWN otherwise). Any exception or NaN inside the engine yields unknown, never holds.
+/// beta-CROWN otherwise, interval splitting of sigmoid/tanh neurons for networks that have them). Any exception or NaN inside the engine yields unknown, never holds.
 /// </summary>
 public static class Verifier
 {
@@ -104,11 +104,15 @@ public static class Verifier
                     if (cex is not null) return Result(Verdict.Violated, cex, null);
                 }
                 var openLower = open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray();
-                // Networks whose nonlinearities cannot be split (sigmoid, tanh, max pooling) split their inputs, whatever
-                // their size: slow on many inputs, but it goes on while time is left instead of giving up.
-                bab = g.InputSize <= options.InputSplitMaxInputs || !ReluSplitBab.Supports(g)
+                // Networks with nonlinearities ReLU splitting cannot split (sigmoid, tanh, max pooling) split the
+                // intervals of their activation neurons; only networks without any split their inputs, whatever their size.
+                bab = g.InputSize <= options.InputSplitMaxInputs
                     ? InputSplitBab.Run(g, spec, open, options.Bab, Confirm, budget)
-                    : RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, budget, refinement);
+                    : ReluSplitBab.Supports(g)
+                        ? RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, budget, refinement)
+                        : IntervalSplitBab.Supports(g)
+                            ? IntervalSplitBab.Run(g, spec, rootBounds, open, options.Bab, Confirm, budget, openLower)
+                            : InputSplitBab.Run(g, spec, open, options.Bab, Confirm, budget);
                 return bab.Status switch
                 {
                     BabStatus.Proved => Result(Verdict.Holds, null, null),

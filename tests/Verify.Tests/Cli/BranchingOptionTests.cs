@@ -6,7 +6,7 @@ using Verify.Tests.Support;
 
 namespace Verify.Tests.Cli;
 
-/// <summary>--bab-branching and --fsb-candidates reach the branch-and-bound options; bad values are user errors.</summary>
+/// <summary>--bab-branching, --fsb-candidates and --bab-split-point reach the branch-and-bound options; bad values are user errors.</summary>
 public class BranchingOptionTests
 {
     static (VerifierOptionsBinder Binder, ParseResult Parse) Parse(params string[] args) => CheckOptions.Parse(args);
@@ -35,4 +35,13 @@ public class BranchingOptionTests
 
     [Test]
     public void UnknownRuleIsRejected() => Assert.That(Parse("--bab-branching", "random").Parse.Errors, Is.Not.Empty);
+
+    [Test]
+    public void SplitPointDefaultsToMinAreaAndTakesMidpoint()
+    {
+        Assert.That(Parse().Binder.Bind(Parse().Parse, 10).Bab.SplitPoint, Is.EqualTo(SplitPointRule.MinArea));
+        var (binder, parse) = Parse("--bab-split-point", "midpoint");
+        Assert.That(binder.Bind(parse, 10).Bab.SplitPoint, Is.EqualTo(SplitPointRule.Midpoint));
+        Assert.That(Parse("--bab-split-point", "third").Parse.Errors, Is.Not.Empty);
+    }
 }

@@ -27,8 +27,9 @@ public static class OnnxMlp
                     n.Name, ("transB", 1L)),
                 Relu => b.Node("Relu", new[] { h }, n.Name),
                 Sigmoid => b.Node("Sigmoid", new[] { h }, n.Name),
+                Tanh => b.Node("Tanh", new[] { h }, n.Name),
                 LeakyRelu leaky => b.Node("LeakyRelu", new[] { h }, n.Name, ("alpha", (float)leaky.Slope)),
-                _ => throw new ArgumentException($"OnnxMlp writes Linear, Relu and LeakyRelu nodes only, not {n.Op.OpType}"),
+                _ => throw new ArgumentException($"OnnxMlp writes Linear, Relu, LeakyRelu, Sigmoid and Tanh nodes only, not {n.Op.OpType}"),
             };
         }
         b.Output(h, new long[] { 1, g.OutputSize });

@@ -10,8 +10,9 @@ using static TorchSharp.torch;
 namespace Verify.Tests.Verification;
 
 /// <summary>
-/// A network whose nonlinearities neuron splitting cannot split (sigmoid) and whose inputs are more than the input
-/// splitting threshold: branch and bound splits its inputs instead of ending unknown with time left.
+/// Networks whose nonlinearities ReLU splitting cannot split (sigmoid) and whose inputs are more than the input
+/// splitting threshold: branch and bound splits their neurons' intervals, and goes on while time is left instead of
+/// ending unknown.
 /// </summary>
 public class UnsplittableNetworkTests
 {
@@ -24,7 +25,7 @@ public class UnsplittableNetworkTests
     public void RemoveDir() => Directory.Delete(dir, true);
 
     [Test]
-    public void ASigmoidNetworkWithManyInputsIsSearchedByInputSplitting()
+    public void ASigmoidNetworkWithManyInputsIsSearchedByIntervalSplitting()
     {
         const int inputs = 20;
         var relu = RandomNetworks.Mlp(new[] { inputs, 12, 12, 3 }, seed: 41, weightScale: 2);
@@ -51,5 +52,35 @@ public class UnsplittableNetworkTests
         Assert.That(result.BranchAndBound, Is.Not.Null);
         var y = runner.Run(result.Counterexample!.Input);
         Assert.That(y[0] - y[1], Is.GreaterThanOrEqualTo(median), "ONNX Runtime confirms the counterexample");
+    }
+
+    /// <summary>
+    /// A property too hard to decide in 6 s (just below the sampled minimum of a wide sigmoid/tanh network on a large
+    /// box): the check ends in a timeout, not an early unknown, and uses most of its time.
+    /// </summary>
+    [Test]
+    public void AHardSigmoidPropertyTimesOutInsteadOfEndingUnknownEarly()
+    {
+        const int inputs = 24;
+        var g = NonlinearNetworks.SShapedMlp(new[] { inputs, 32, 32, 32, 3 }, seed: 8, weightScale: 3);
+        var model = OnnxMlp.Write(g, Path.Combine(dir, "hard.onnx"));
+        var lo = Enumerable.Repeat(-1.0, inputs).ToArray();
+        var hi = Enumerable.Repeat(1.0, inputs).ToArray();
+        var box = new IntervalBounds(tensor(lo, dtype: ScalarType.Float64).unsqueeze(0), tensor(hi, dtype: ScalarType.Float64).unsqueeze(0));
+        var xs = RandomNetworks.Samples(box, 4000, 3)[0];
+        var ys = g.To(CPU, ScalarType.Float64).Forward(xs.reshape(4000, 1, inputs)).reshape(4000, 3);
+        var margin = ys[.., 0] - ys[.., 1];
+        double min = margin.min().item<double>(), spread = margin.max().item<double>() - min;
+        var spec = Path.Combine(dir, "hard.vnnlib");
+        File.WriteAllText(spec, VnnlibText.Of(lo, hi, 3, new[] { new[] { new VnnlibText.Atom(0, 1, false, min - 0.5 * spread) } }));
+        var graph = OnnxImporter.Load(model);
+        var property = VnnlibReader.Load(spec, inputs, 3);
+        using var runner = new OnnxRuntimeRunner(model);
+        var options = VerifierOptions.Default with { Method = MethodChoice.Bab, TimeoutSeconds = 6 };
+        var result = Verifier.Check(graph, runner, property, options);
+        TestContext.Out.WriteLine($"{result.Verdict} after {result.TotalSeconds:F1} s, {result.BranchAndBound?.Domains} domains: {result.Reason}");
+        Assert.That(result.Verdict, Is.EqualTo(Verdict.Timeout), result.Reason);
+        Assert.That(result.BranchAndBound, Is.Not.Null, "branch and bound ran");
+        Assert.That(result.TotalSeconds, Is.GreaterThan(5), "the check used most of its time");
     }
 }
