@@ -35,8 +35,8 @@ public class LipschitzCliTests
         AssertOneLineError(CliRunner.Run("train", "--model", "lbdn-mlp", "--method", "ibp", "--data-dir", dir), "LBDN models train by --method natural or pgd");
 
     [Test]
-    public void LbdnCnnSaysItIsNotImplemented() =>
-        AssertOneLineError(CliRunner.Run("train", "--model", "lbdn-cnn", "--data-dir", dir), "not implemented");
+    public void LbdnCnnWithIbpIsAUserError() =>
+        AssertOneLineError(CliRunner.Run("train", "--model", "lbdn-cnn", "--method", "ibp", "--data-dir", dir), "LBDN models train by --method natural or pgd");
 
     [Test]
     public void SpectralNormWithLbdnOrNonPositiveIsAUserError()
