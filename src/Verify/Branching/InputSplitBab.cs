@@ -32,18 +32,9 @@ public static class InputSplitBab
         var caseIdx = spec.CaseOf(flat);
         using var store = new DomainStore<BoxDomains>(new BoxDomains(spec.Lower.index_select(0, caseIdx), spec.Upper.index_select(0, caseIdx), flat));
         var search = new Search(graph, spec, options, confirm, budget.Cancel);
-        var trimmer = new HeapTrimmer();
         using var memory = new MemoryGuard(options.MaxMemoryBytes);
-        while (store.Count > 0)
-        {
-            trimmer.BetweenSteps();
-            long b = Math.Min(store.Count, options.BatchSize);
-            if (BabLimits.Check(store.Count, options, budget, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
-            using var scope = torch.NewDisposeScope();
-            if (search.Step(store.Take(b)) is { } end) return end;
-            if (search.Children is { } children) store.Add(children.Left, children.Right);
-        }
-        return new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
+        return BabLoop.Run(store, search, options, budget, memory)
+            ?? new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
     }
 
     /// <summary>Pending input-split domains: each a box [Lower, Upper] ([n, inputs]) and its flat disjunct index.</summary>
@@ -56,7 +47,7 @@ public static class InputSplitBab
 
     /// <summary>The steps of one search: bound a batch, look for counterexamples, split what is left.</summary>
     sealed class Search(ComputationGraph graph, SpecBatch spec, BabOptions options, Func<int, double[], Counterexample?> confirm,
-        CancellationToken cancel)
+        CancellationToken cancel) : IBabSearch<BoxDomains>
     {
         public long Domains { get; private set; }
 
@@ -64,6 +55,11 @@ public static class InputSplitBab
 
         /// <summary>The two halves of every open domain of the last step, or null when every domain was refuted.</summary>
         public (BoxDomains Left, BoxDomains Right)? Children { get; private set; }
+
+        BoxDomains[] IBabSearch<BoxDomains>.Children => Children is { } c ? new[] { c.Left, c.Right } : Array.Empty<BoxDomains>();
+
+        /// <summary>Creation order (first rows first).</summary>
+        public Tensor? Order(BoxDomains pending) => null;
 
         /// <summary>Bounds a batch and prepares its children; returns the search's result when the step ends it.</summary>
         public BabResult? Step(BoxDomains batch)

@@ -51,18 +51,8 @@ public static class IntervalSplitBab
         var hi = torch.full(n, offsets[^1], double.PositiveInfinity, dtype: dtype, device: device);
         using var store = new DomainStore<IntervalDomains>(new IntervalDomains(flat, lo, hi, parentLb, alphas));
         var search = new Search(graph, spec, rootBounds, acts, offsets, options, confirm, budget);
-        var trimmer = new HeapTrimmer();
         using var memory = new MemoryGuard(options.MaxMemoryBytes);
-        while (store.Count > 0)
-        {
-            trimmer.BetweenSteps();
-            long b = Math.Min(store.Count, options.BatchSize);
-            if (BabLimits.Check(store.Count, options, budget, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
-            using var scope = torch.NewDisposeScope();
-            var order = options.WorstFirst ? store.Pending.ParentLb.argsort() : null;
-            if (search.Step(store.Take(b, order)) is { } end) return end;
-            if (search.Children is { } children) store.Add(children.Low, children.High);
-        }
+        if (BabLoop.Run(store, search, options, budget, memory) is { } result) return result;
         return search.Unsplittable > 0
             ? new BabResult(BabStatus.Unknown, null, search.Domains, search.Steps,
                 $"{search.Unsplittable} domains had no neuron interval left to split")
@@ -94,7 +84,7 @@ public static class IntervalSplitBab
 
     /// <summary>The steps of one search: bound a batch, look for counterexamples, split the rest.</summary>
     sealed class Search(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, Node[] acts, long[] offsets,
-        BabOptions options, Func<int, double[], Counterexample?> confirm, Budget budget)
+        BabOptions options, Func<int, double[], Counterexample?> confirm, Budget budget) : IBabSearch<IntervalDomains>
     {
         public long Domains { get; private set; }
 
@@ -105,6 +95,11 @@ public static class IntervalSplitBab
 
         /// <summary>Both children of every open domain of the last step, or null when none is left open.</summary>
         public (IntervalDomains Low, IntervalDomains High)? Children { get; private set; }
+
+        IntervalDomains[] IBabSearch<IntervalDomains>.Children => Children is { } c ? new[] { c.Low, c.High } : Array.Empty<IntervalDomains>();
+
+        /// <summary>Worst bound first, or in creation order.</summary>
+        public Tensor? Order(IntervalDomains pending) => options.WorstFirst ? pending.ParentLb.argsort() : null;
 
         public BabResult? Step(IntervalDomains batch)
         {

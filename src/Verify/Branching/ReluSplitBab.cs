@@ -52,21 +52,9 @@ public static class ReluSplitBab
         using var store = new DomainStore<SplitDomains>(new SplitDomains(flat, signs, parentLb, alphas));
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         var search = new Search(graph, spec, rootBounds, relus, offsets, options, confirm, leaves, budget);
-        var trimmer = new HeapTrimmer();
         using var ownGuard = memory is null ? new MemoryGuard(options.MaxMemoryBytes) : null;
-        memory ??= ownGuard;
-        while (store.Count > 0)
-        {
-            trimmer.BetweenSteps();
-            long b = Math.Min(store.Count, options.BatchSize);
-            if (BabLimits.Check(store.Count, options, budget, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
-            using var scope = torch.NewDisposeScope();
-            // Worst bound first, or in creation order.
-            var order = options.WorstFirst ? store.Pending.ParentLb.argsort() : null;
-            if (search.Step(store.Take(b, order)) is { } end) return end;
-            if (search.Children is { } children) store.Add(children.Plus, children.Minus);
-        }
-        return new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
+        return BabLoop.Run(store, search, options, budget, memory ?? ownGuard!)
+            ?? new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
     }
 
     /// <summary>
@@ -87,6 +75,7 @@ public static class ReluSplitBab
     /// <summary>The steps of one search: bound a batch, look for counterexamples, decide leaves exactly, split the rest.</summary>
     sealed class Search(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, Node[] relus, long[] offsets,
         BabOptions options, Func<int, double[], Counterexample?> confirm, LeafDecision leaves, Budget budget)
+        : IBabSearch<SplitDomains>
     {
         CancellationToken cancel => budget.Cancel;
 
@@ -96,6 +85,11 @@ public static class ReluSplitBab
 
         /// <summary>Both children of every open domain of the last step, or null when none is left open.</summary>
         public (SplitDomains Plus, SplitDomains Minus)? Children { get; private set; }
+
+        SplitDomains[] IBabSearch<SplitDomains>.Children => Children is { } c ? new[] { c.Plus, c.Minus } : Array.Empty<SplitDomains>();
+
+        /// <summary>Worst bound first, or in creation order.</summary>
+        public Tensor? Order(SplitDomains pending) => options.WorstFirst ? pending.ParentLb.argsort() : null;
 
         bool Fsb => options.Branching == BranchingRule.Fsb;
 
