@@ -54,7 +54,16 @@ public static class OptimizedBound
         var ancestors = graph.AncestorsOf(start);
         foreach (var n in graph.Nodes)
         {
-            if (n.Index >= start || !ancestors[n.Index] || n.Op is not ActivationOperator act) continue;
+            if (n.Index >= start || !ancestors[n.Index]) continue;
+            // Interval split constraints on the input of any nonlinear node (an activation or a max pool).
+            if (intervalSplits is not null && intervalSplits.TryGetValue(n.Index, out var range))
+            {
+                var sides = new IntervalSplitMultipliers(range, new[] { batch, specs }.Concat(graph.Nodes[n.Inputs[0]].Shape).ToArray(), a.dtype);
+                intervals.Add((n.Index, sides));
+                entries.Add((sides.Lower, options.BetaRate, 0.0, double.PositiveInfinity));
+                entries.Add((sides.Upper, options.BetaRate, 0.0, double.PositiveInfinity));
+            }
+            if (n.Op is not ActivationOperator act) continue;
             var ib = bounds[n.Inputs[0]];
             var shape = new[] { batch, specs }.Concat(n.Shape).ToArray();
             var init = act.InitialAlpha(ib.Lower, ib.Upper).detach().unsqueeze(1).expand(shape);
@@ -69,13 +78,6 @@ public static class OptimizedBound
                     dtype: a.dtype, device: a.device).requires_grad_(true);
                 betas.Add((n.Index, beta, sign.unsqueeze(1)));
                 entries.Add((beta, options.BetaRate, 0.0, double.PositiveInfinity));
-            }
-            if (intervalSplits is not null && intervalSplits.TryGetValue(n.Index, out var range))
-            {
-                var sides = new IntervalSplitMultipliers(range, new[] { batch, specs }.Concat(graph.Nodes[n.Inputs[0]].Shape).ToArray(), a.dtype);
-                intervals.Add((n.Index, sides));
-                entries.Add((sides.Lower, options.BetaRate, 0.0, double.PositiveInfinity));
-                entries.Add((sides.Upper, options.BetaRate, 0.0, double.PositiveInfinity));
             }
         }
         using var adam = new ProjectedAdam(entries);

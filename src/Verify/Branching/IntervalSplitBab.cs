@@ -34,23 +34,25 @@ public static class IntervalSplitBab
         var device = spec.Lower.device;
         var dtype = spec.Lower.dtype;
         var acts = Splittable(graph);
-        if (acts.Length == 0)
-            return new BabResult(BabStatus.Unknown, null, 0, 0, "the network has no activation neurons to split");
-        var offsets = new long[acts.Length + 1];
-        for (int k = 0; k < acts.Length; k++) offsets[k + 1] = offsets[k] + acts[k].Numel;
+        // Split sites: the activations' inputs, then the max pools' inputs (their alphas come first, acts only).
+        var sites = acts.Concat(Pools(graph)).ToArray();
+        if (sites.Length == 0)
+            return new BabResult(BabStatus.Unknown, null, 0, 0, "the network has no activation or max-pooling neurons to split");
+        var offsets = new long[sites.Length + 1];
+        for (int k = 0; k < sites.Length; k++) offsets[k + 1] = offsets[k] + graph.Nodes[sites[k].Inputs[0]].Numel;
         var flat = torch.tensor(flatDisjuncts, device: device);
         long n = flat.shape[0];
         var parentLb = rootLower is null
             ? torch.full(n, double.NegativeInfinity, dtype: dtype, device: device)
             : torch.tensor(rootLower, dtype: ScalarType.Float64).to(dtype, device);
         long specs = spec.AtomsOf(flat.narrow(0, 0, Math.Min(1, n))).C.shape[1];
-        var alphas = options.WarmStartAlpha
-            ? torch.full(new[] { n, specs, offsets[^1] }, ReluSplitBab.AlphaUnset, dtype: ScalarType.Byte, device: device)
+        var alphas = options.WarmStartAlpha && acts.Length > 0
+            ? torch.full(new[] { n, specs, offsets[acts.Length] }, ReluSplitBab.AlphaUnset, dtype: ScalarType.Byte, device: device)
             : null;
         var lo = torch.full(n, offsets[^1], double.NegativeInfinity, dtype: dtype, device: device);
         var hi = torch.full(n, offsets[^1], double.PositiveInfinity, dtype: dtype, device: device);
         using var store = new DomainStore<IntervalDomains>(new IntervalDomains(flat, lo, hi, parentLb, alphas));
-        var search = new Search(graph, spec, rootBounds, acts, offsets, options, confirm, budget);
+        var search = new Search(graph, spec, rootBounds, acts, sites, offsets, options, confirm, budget);
         using var memory = new MemoryGuard(options.MaxMemoryBytes);
         // Wide (convolutional) networks bound fewer domains at once, so that a step's pass fits its memory share.
         int maxBatch = PassCost.DomainsPerStep(graph, specs, (int)spec.Lower.element_size(), options.Optimization.Iterations > 0,
@@ -62,13 +64,19 @@ public static class IntervalSplitBab
             : new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
     }
 
-    /// <summary>Whether the search applies: the graph has activation neurons that feed the output.</summary>
-    public static bool Supports(ComputationGraph graph) => Splittable(graph).Length > 0;
+    /// <summary>Whether the search applies: the graph has activation or max-pooling neurons that feed the output.</summary>
+    public static bool Supports(ComputationGraph graph) => Splittable(graph).Length > 0 || Pools(graph).Length > 0;
 
     static Node[] Splittable(ComputationGraph graph)
     {
         var ancestors = graph.AncestorsOf(graph.OutputIndex);
         return graph.Nodes.Where(n => n.Op is ActivationOperator && ancestors[n.Index]).ToArray();
+    }
+
+    static Node[] Pools(ComputationGraph graph)
+    {
+        var ancestors = graph.AncestorsOf(graph.OutputIndex);
+        return graph.Nodes.Where(n => n.Op is MaxPool && ancestors[n.Index]).ToArray();
     }
 
     /// <summary>
@@ -86,7 +94,7 @@ public static class IntervalSplitBab
     }
 
     /// <summary>The steps of one search: bound a batch, look for counterexamples, split the rest.</summary>
-    sealed class Search(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, Node[] acts, long[] offsets,
+    sealed class Search(ComputationGraph graph, SpecBatch spec, IntervalBounds[] rootBounds, Node[] acts, Node[] sites, long[] offsets,
         BabOptions options, Func<int, double[], Counterexample?> confirm, Budget budget) : IBabSearch<IntervalDomains>
     {
         public long Domains { get; private set; }
@@ -143,7 +151,7 @@ public static class IntervalSplitBab
                     inputA.reshape(b, c.shape[1], -1).index_select(0, keep), masked.index_select(0, keep)) is { } cex)
                 return new BabResult(BabStatus.Violated, cex, Domains, Steps, null);
             var (l, u) = (lower.index_select(0, keep), upper.index_select(0, keep));
-            var score = Scores(l, u, capture, mask.index_select(0, keep), keep);
+            var (score, points) = Scores(l, u, capture, mask.index_select(0, keep), keep);
             var (best, bestIdx) = score.max(1);
             var open = (best >= 0).nonzero().reshape(-1);
             Unsplittable += keep.shape[0] - open.shape[0];
@@ -152,7 +160,9 @@ public static class IntervalSplitBab
             bestIdx = bestIdx.index_select(0, open);
             var pl = l.index_select(0, open).gather(1, bestIdx.unsqueeze(1)).squeeze(1);
             var pu = u.index_select(0, open).gather(1, bestIdx.unsqueeze(1)).squeeze(1);
-            var point = SplitPoints(bestIdx, pl, pu);
+            // A max pool's input carries its own point (NaN for activation neurons, whose point the rule chooses).
+            var given = points.index_select(0, open).gather(1, bestIdx.unsqueeze(1)).squeeze(1);
+            var point = torch.where(given.isnan(), SplitPoints(bestIdx, pl, pu), given);
             var parent = batch.Rows(keep) with { ParentLb = dl.index_select(0, keep), Alphas = bestAlphas?.index_select(0, keep) };
             var col = bestIdx.unsqueeze(1);
             var at = point.unsqueeze(1).to_type(parent.Hi.dtype);
@@ -165,8 +175,8 @@ public static class IntervalSplitBab
         (Tensor Lower, Tensor Upper) Flatten(IntervalBounds[] bounds)
         {
             long b = bounds[0].Lower.shape[0];
-            return (torch.cat(acts.Select(a => bounds[a.Inputs[0]].Lower.reshape(b, -1)).ToArray(), 1),
-                torch.cat(acts.Select(a => bounds[a.Inputs[0]].Upper.reshape(b, -1)).ToArray(), 1));
+            return (torch.cat(sites.Select(a => bounds[a.Inputs[0]].Lower.reshape(b, -1)).ToArray(), 1),
+                torch.cat(sites.Select(a => bounds[a.Inputs[0]].Upper.reshape(b, -1)).ToArray(), 1));
         }
 
         /// <summary>The batch's interval constraints keyed by activation node, shaped like its input.</summary>
@@ -174,11 +184,11 @@ public static class IntervalSplitBab
         {
             long b = batch.Flat.shape[0];
             var result = new Dictionary<int, IntervalBounds>();
-            for (int k = 0; k < acts.Length; k++)
+            for (int k = 0; k < sites.Length; k++)
             {
-                var shape = ComputationGraph.Batched(b, graph.Nodes[acts[k].Inputs[0]].Shape);
-                result[acts[k].Index] = new IntervalBounds(batch.Lo.narrow(1, offsets[k], acts[k].Numel).reshape(shape),
-                    batch.Hi.narrow(1, offsets[k], acts[k].Numel).reshape(shape));
+                var shape = ComputationGraph.Batched(b, graph.Nodes[sites[k].Inputs[0]].Shape);
+                result[sites[k].Index] = new IntervalBounds(batch.Lo.narrow(1, offsets[k], Width(k)).reshape(shape),
+                    batch.Hi.narrow(1, offsets[k], Width(k)).reshape(shape));
             }
             return result;
         }
@@ -236,12 +246,12 @@ public static class IntervalSplitBab
         int FirstRetightened(IntervalDomains batch, long start, long len)
         {
             int first = graph.OutputIndex + 1;
-            for (int k = 0; k < acts.Length; k++)
+            for (int k = 0; k < sites.Length; k++)
             {
-                int input = acts[k].Inputs[0];
+                int input = sites[k].Inputs[0];
                 if (input + 1 >= first) continue;
-                var lo = batch.Lo.narrow(0, start, len).narrow(1, offsets[k], acts[k].Numel);
-                var hi = batch.Hi.narrow(0, start, len).narrow(1, offsets[k], acts[k].Numel);
+                var lo = batch.Lo.narrow(0, start, len).narrow(1, offsets[k], Width(k));
+                var hi = batch.Hi.narrow(0, start, len).narrow(1, offsets[k], Width(k));
                 if (lo.isfinite().logical_or(hi.isfinite()).any().item<bool>()) first = input + 1;
             }
             return first;
@@ -264,33 +274,48 @@ public static class IntervalSplitBab
             return CandidateCheck.Find(graph, spec, torch.cat(new[] { starts, refined }), torch.cat(new[] { twice, twice }), confirm);
         }
 
+        /// <summary>Neurons of split site <paramref name="k"/>: the numel of its node's input.</summary>
+        long Width(int k) => offsets[k + 1] - offsets[k];
+
         /// <summary>
-        /// Branching scores [kept, Σ neurons] (<see cref="RelaxationGapScore"/>); −1 where a neuron cannot be split: a
-        /// hinge that is stable, or an interval narrower than <see cref="MinWidth"/>.
+        /// Branching scores [kept, Σ neurons] (<see cref="RelaxationGapScore"/> for activations,
+        /// <see cref="MaxPool.SplitChoice"/> for max pools' inputs); −1 where a neuron cannot be split: a hinge that is
+        /// stable, a pool input that helps no window, or an interval narrower than <see cref="MinWidth"/>. With them the
+        /// split points of the pools' inputs [kept, Σ neurons] (NaN elsewhere).
         /// </summary>
-        Tensor Scores(Tensor l, Tensor u, Dictionary<int, Tensor> capture, Tensor mask, Tensor keep)
+        (Tensor Score, Tensor Point) Scores(Tensor l, Tensor u, Dictionary<int, Tensor> capture, Tensor mask, Tensor keep)
         {
             var parts = new List<Tensor>();
+            var points = new List<Tensor>();
             var m = mask.unsqueeze(2);
-            for (int k = 0; k < acts.Length; k++)
+            for (int k = 0; k < sites.Length; k++)
             {
-                var op = (ActivationOperator)acts[k].Op;
-                var lk = l.narrow(1, offsets[k], acts[k].Numel);
-                var uk = u.narrow(1, offsets[k], acts[k].Numel);
-                Tensor positive, negative;
-                if (capture.TryGetValue(acts[k].Index, out var a))
+                var lk = l.narrow(1, offsets[k], Width(k));
+                var uk = u.narrow(1, offsets[k], Width(k));
+                var splittable = uk - lk > MinWidth * (1 + lk.abs() + uk.abs());
+                Tensor Magnitude(Tensor a, bool positiveSide) =>
+                    ((positiveSide ? a.clamp_min(0) : a.clamp_max(0).abs()) * m).sum(1);
+                var a = capture.TryGetValue(sites[k].Index, out var captured) ? captured.index_select(0, keep).flatten(2) : null;
+                if (sites[k].Op is MaxPool pool)
                 {
-                    var ak = a.index_select(0, keep).flatten(2);
-                    positive = (ak.clamp_min(0) * m).sum(1);
-                    negative = (ak.clamp_max(0).abs() * m).sum(1);
+                    var inShape = graph.Nodes[sites[k].Inputs[0]].Shape;
+                    long kept = lk.shape[0];
+                    var weight = a is null ? torch.zeros(kept, sites[k].Numel, dtype: lk.dtype, device: lk.device) : (a.abs() * m).sum(1);
+                    var (poolScore, poolPoint) = pool.SplitChoice(new IntervalBounds(lk.reshape(ComputationGraph.Batched(kept, inShape)),
+                        uk.reshape(ComputationGraph.Batched(kept, inShape))), inShape, weight);
+                    parts.Add(torch.where(splittable, poolScore, torch.full_like(poolScore, -1)));
+                    points.Add(poolPoint);
+                    continue;
                 }
-                else positive = negative = torch.zeros_like(lk);
+                var op = (ActivationOperator)sites[k].Op;
+                var positive = a is null ? torch.zeros_like(lk) : Magnitude(a, true);
+                var negative = a is null ? torch.zeros_like(lk) : Magnitude(a, false);
                 var score = RelaxationGapScore.Of(op, lk, uk, positive, negative);
-                var splittable = (uk - lk > MinWidth * (1 + lk.abs() + uk.abs()));
                 if (op.PiecewiseLinear is not null) splittable = splittable.logical_and(lk < 0).logical_and(uk > 0);
                 parts.Add(torch.where(splittable, score, torch.full_like(score, -1)));
+                points.Add(torch.full_like(lk, double.NaN));
             }
-            return torch.cat(parts, 1);
+            return (torch.cat(parts, 1), torch.cat(points, 1));
         }
 
         /// <summary>The split point of each domain's chosen neuron (flat index [n], interval [pl, pu]).</summary>

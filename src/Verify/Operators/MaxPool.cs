@@ -64,23 +64,15 @@ public sealed class MaxPool : Operator
         var inShape = context.InputShapes[0];
         long batch = a.shape[0], specs = a.shape[1], n = inShape[0], c = inShape[1];
         long hp = inShape[2] + Pads[0] + Pads[2], wp = inShape[3] + Pads[1] + Pads[3];
-        long ho = OutSize(inShape[2], 0), wo = OutSize(inShape[3], 1), window = Kernel[0] * Kernel[1];
-        var index = WindowIndex(ho, wo, wp, a.device);
-        // Padding gets -inf lower and upper bounds; real lower bounds are kept above -inf so that k is never padding.
-        var lw = Windows(bounds.Lower.clamp_min(torch.finfo(bounds.Lower.dtype).min), index, ho * wo);
-        var uw = Windows(bounds.Upper, index, ho * wo);
-        var k = lw.argmax(-1, keepdim: true);
-        var lk = lw.gather(-1, k).squeeze(-1);
-        var uMax = uw.max(-1).values;
-        var isK = torch.arange(window, device: a.device).eq(k);
-        var uOthers = uw.masked_fill(isK, double.NegativeInfinity).max(-1).values;
-        var exact = (lk >= uOthers).unsqueeze(1);
-        var a5 = a.reshape(batch, specs, n, c, ho * wo);
+        var w = WindowBoundsOf(bounds, inShape, a.device);
+        long outputs = w.Index.shape[0], window = w.Index.shape[1];
+        var exact = w.Exact.unsqueeze(1);
+        var a5 = a.reshape(batch, specs, n, c, outputs);
         var aPos = a5.clamp_min(0);
         var aNeg = a5.clamp_max(0);
         var coefficient = aPos + torch.where(exact, aNeg, torch.zeros_like(aNeg));
-        var bias = torch.where(exact, torch.zeros_like(aNeg), aNeg * uMax.unsqueeze(1)).flatten(2).sum(2);
-        var target = index.expand(batch, n, c, ho * wo, window).gather(-1, k).squeeze(-1).unsqueeze(1).expand(batch, specs, n, c, ho * wo);
+        var bias = torch.where(exact, torch.zeros_like(aNeg), aNeg * w.UpperMax.unsqueeze(1)).flatten(2).sum(2);
+        var target = w.Index.expand(batch, n, c, outputs, window).gather(-1, w.K).squeeze(-1).unsqueeze(1).expand(batch, specs, n, c, outputs);
         // Overlapping windows may pick the same element: their coefficients add up.
         var padded = torch.zeros(new[] { batch, specs, n, c, hp * wp }, dtype: a.dtype, device: a.device)
             .scatter_add(-1, target, coefficient)
@@ -88,6 +80,71 @@ public sealed class MaxPool : Operator
         var newA = padded.narrow(4, Pads[0], inShape[2]).narrow(5, Pads[1], inShape[3]);
         return BackwardResult.Single(newA, bias);
     }
+
+    /// <summary>
+    /// Where to split the input intervals so that windows' relaxations tighten (branch and bound): per input element
+    /// ([batch, ...input sample shape] flattened to [batch, numel]) a score, −1 where splitting it helps no window, and
+    /// a split point inside its interval. A window that is not exact is split at the element of largest upper bound:
+    /// if that is not k (the element of largest lower bound) at l_k, below which it can never be the maximum; if it is k,
+    /// at the largest other upper bound, above which the window is exact. Its score is <paramref name="weight"/> (the
+    /// summed magnitude of the bound's coefficients on the window's output, [batch, ...output sample shape]) times the
+    /// relaxation's width u_max − l_k, plus a small multiple of the width; an element chosen by several windows takes the
+    /// points' average weighted by their scores.
+    /// </summary>
+    public (Tensor Score, Tensor Point) SplitChoice(IntervalBounds input, long[] inShape, Tensor weight)
+    {
+        long batch = input.Lower.shape[0], n = inShape[0], c = inShape[1], h = inShape[2], wd = inShape[3];
+        var w = WindowBoundsOf(input, inShape, input.Lower.device);
+        long outputs = w.Index.shape[0], window = w.Index.shape[1];
+        var index = w.Index.expand(batch, n, c, outputs, window);
+        var j = w.Uw.argmax(-1, keepdim: true);
+        var lj = w.Lw.gather(-1, j).squeeze(-1);
+        var isK = j.eq(w.K).squeeze(-1);
+        var point = torch.where(isK, w.UpperOthers, w.LowerK);
+        var gap = (w.UpperMax - w.LowerK).clamp_min(0);
+        // Only windows that are not exact, and whose element's interval holds the point strictly inside, count.
+        var usable = w.Exact.logical_not().logical_and(point > lj).logical_and(point < w.UpperMax).logical_and(gap.isfinite());
+        var zero = torch.zeros_like(gap);
+        var score = torch.where(usable, weight.reshape(batch, n, c, outputs) * gap + 1e-4 * gap, zero);
+        var safePoint = torch.where(usable, point, zero);
+        // Padded-plane positions of the chosen elements, as positions in the unpadded [H, W] plane.
+        var at = index.gather(-1, j).squeeze(-1);
+        long wp = wd + Pads[1] + Pads[3];
+        var flat = ((at.floor_divide(wp) - Pads[0]) * wd + at.remainder(wp) - Pads[1]).clamp(0, h * wd - 1);
+        var plane = torch.zeros(new[] { batch, n, c, h * wd }, dtype: gap.dtype, device: gap.device);
+        var elementScore = plane.scatter_add(-1, flat, score);
+        var chosen = plane.scatter_add(-1, flat, usable.to_type(gap.dtype));
+        // Several windows choosing one element: their points' average weighted by score (each is inside its interval).
+        var elementPoint = plane.scatter_add(-1, flat, score * safePoint) / elementScore.clamp_min(1e-30);
+        var lo = input.Lower.reshape(batch, n, c, h * wd);
+        var hi = input.Upper.reshape(batch, n, c, h * wd);
+        var valid = (chosen > 0).logical_and(elementPoint > lo).logical_and(elementPoint < hi);
+        return (torch.where(valid, elementScore, torch.full_like(elementScore, -1)).reshape(batch, -1),
+            torch.where(valid, elementPoint, (lo + hi) / 2).reshape(batch, -1));
+    }
+
+    /// <summary>
+    /// Every window's bounds: element positions [Ho·Wo, kh·kw] in the padded plane, lower and upper bounds
+    /// [batch, n, C, Ho·Wo, kh·kw] (padding −inf; lower bounds kept above −inf so that k is never padding), k (the element
+    /// of largest lower bound, keepdim), l_k, the largest upper bound, the largest upper bound of the others, and
+    /// whether the window is exact (l_k &gt;= every other upper bound).
+    /// </summary>
+    WindowBounds WindowBoundsOf(IntervalBounds bounds, long[] inShape, Device device)
+    {
+        long wp = inShape[3] + Pads[1] + Pads[3];
+        long ho = OutSize(inShape[2], 0), wo = OutSize(inShape[3], 1), window = Kernel[0] * Kernel[1];
+        var index = WindowIndex(ho, wo, wp, device);
+        var lw = Windows(bounds.Lower.clamp_min(torch.finfo(bounds.Lower.dtype).min), index, ho * wo);
+        var uw = Windows(bounds.Upper, index, ho * wo);
+        var k = lw.argmax(-1, keepdim: true);
+        var lk = lw.gather(-1, k).squeeze(-1);
+        var uMax = uw.max(-1).values;
+        var isK = torch.arange(window, device: device).eq(k);
+        var uOthers = uw.masked_fill(isK, double.NegativeInfinity).max(-1).values;
+        return new WindowBounds(index, lw, uw, k, lk, uMax, uOthers, lk >= uOthers);
+    }
+
+    sealed record WindowBounds(Tensor Index, Tensor Lw, Tensor Uw, Tensor K, Tensor LowerK, Tensor UpperMax, Tensor UpperOthers, Tensor Exact);
 
     /// <inheritdoc />
     public override Operator Map(Func<Tensor, Tensor> convert) => this;
