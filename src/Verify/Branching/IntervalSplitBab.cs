@@ -15,8 +15,8 @@ namespace Verify.Branching;
 /// bound optimises alpha (warm-started from the parent's) and a multiplier per finite interval side
 /// (<see cref="IntervalSplitMultipliers"/>). The worst-bounded domains are expanded first; the neuron is chosen by
 /// <see cref="RelaxationGapScore"/>, its split point by <see cref="SplitPoint"/> (0 for a hinge, whose children are then
-/// exact). A domain whose clamped intervals are empty is infeasible and dropped. Inputs of other nonlinear operators
-/// (MaxPool) are bounded but not split.
+/// exact). A domain whose clamped intervals are empty is infeasible and dropped. The inputs of max pools are split the
+/// same way, where <see cref="MaxPool.SplitChoice"/> says a window's relaxation gains.
 /// </summary>
 public static class IntervalSplitBab
 {
@@ -80,8 +80,8 @@ public static class IntervalSplitBab
     }
 
     /// <summary>
-    /// Pending domains: the flat disjunct index, the interval of every activation neuron's input [n, Σ neurons] as two
-    /// rows (±inf: no constraint), the parent's bound, and the quantised best alphas [n, specs, Σ neurons] (null: cold start).
+    /// Pending domains: the flat disjunct index, the interval of every split site's input neuron [n, Σ neurons] as two
+    /// rows (±inf: no constraint), the parent's bound, and the quantised best alphas [n, specs, Σ activation neurons] (null: cold start).
     /// </summary>
     sealed record IntervalDomains(Tensor Flat, Tensor Lo, Tensor Hi, Tensor ParentLb, Tensor? Alphas) : IDomainRows<IntervalDomains>
     {
@@ -179,7 +179,7 @@ public static class IntervalSplitBab
                 torch.cat(sites.Select(a => bounds[a.Inputs[0]].Upper.reshape(b, -1)).ToArray(), 1));
         }
 
-        /// <summary>The batch's interval constraints keyed by activation node, shaped like its input.</summary>
+        /// <summary>The batch's interval constraints keyed by split-site node (activation or max pool), shaped like its input.</summary>
         Dictionary<int, IntervalBounds> Constraints(IntervalDomains batch)
         {
             long b = batch.Flat.shape[0];
