@@ -63,6 +63,9 @@ public static class PassCost
         return (2.0 * (graph.InputSize + 1) * peak + 2.0 * bounds) * elementBytes;
     }
 
+    /// <summary>Elements autograd keeps per neuron of every node of a pass with gradients (see docs/benchmarks.md).</summary>
+    public const double KeptPerNeuron = 40;
+
     /// <summary>
     /// Estimated peak bytes per specification of one backward pass from node <paramref name="start"/> and one batch
     /// entry: the coefficients on a node, its operator's temporaries and a convolution's column buffer at the widest
@@ -82,9 +85,10 @@ public static class PassCost
                 ? (double)c.Weight.shape[1] * c.Groups * c.Weight.shape[2] * c.Weight.shape[3] * (n.Numel / Math.Max(1, c.Weight.shape[0]))
                 : 0;
             peak = Math.Max(peak, 8.0 * n.Numel + 2 * inputs + columns);
-            // Autograd's saved coefficients and relaxation terms; an activation's alphas with their gradient and
-            // Adam's two moments.
-            kept += 10.0 * n.Numel + (n.Op is ActivationOperator ? 6.0 * graph.Nodes[n.Inputs[0]].Numel : 0);
+            // Autograd's saved coefficients and relaxation terms (40 elements per neuron: measured on CIFAR-shaped
+            // conv and residual nets, where resident memory grew by 3–5 MB per domain of a branch-and-bound step, about
+            // 3–4 times an earlier count of 10); an activation's alphas with their gradient and Adam's two moments.
+            kept += KeptPerNeuron * n.Numel + (n.Op is ActivationOperator ? 6.0 * graph.Nodes[n.Inputs[0]].Numel : 0);
         }
         return (peak + (withGradients ? kept : 0)) * elementBytes;
     }

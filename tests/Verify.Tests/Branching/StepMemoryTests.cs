@@ -19,11 +19,11 @@ public class StepMemoryTests
     public void PerSpecificationBytesOfATinyMlpMatchTheHandCount()
     {
         // x(5) → fc(50) → relu(50) → fc(5): the widest step is the ReLU's (8·50 coefficients and temporaries + 2·50
-        // inputs = 500 elements); autograd keeps 10 elements per neuron of each node (1100) and the ReLU's alphas with
+        // inputs = 500 elements); autograd keeps 40 elements per neuron of each node (4400) and the ReLU's alphas with
         // their gradient and Adam's moments (6·50).
         var g = RandomNetworks.Mlp(new[] { 5, 50, 5 }, seed: 1);
         Assert.That(PassCost.BackwardBytesPerSpec(g, g.OutputIndex, 4, withGradients: false), Is.EqualTo(500 * 4));
-        Assert.That(PassCost.BackwardBytesPerSpec(g, g.OutputIndex, 4, withGradients: true), Is.EqualTo((500 + 1100 + 300) * 4));
+        Assert.That(PassCost.BackwardBytesPerSpec(g, g.OutputIndex, 4, withGradients: true), Is.EqualTo((500 + 4400 + 300) * 4));
     }
 
     [Test]
