@@ -34,6 +34,14 @@ public static class BackwardPass
     {
         var acc = new Tensor?[start + 1];
         acc[start] = a;
+        // Coefficients are freed as soon as they are pushed below their node (a deep or residual network would
+        // otherwise hold every node's until the caller's scope ends); the caller's and captured ones are kept.
+        var keep = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { a };
+        void Release(Tensor? t)
+        {
+            if (t is null || keep.Contains(t) || acc.Any(x => ReferenceEquals(x, t))) return;
+            t.Dispose();
+        }
         var total = bias ?? torch.zeros(a.shape[0], a.shape[1], dtype: a.dtype, device: a.device);
         for (int i = start; i >= 1; i--)
         {
@@ -48,7 +56,11 @@ public static class BackwardPass
             // Coefficients may carry a batch of 1 until the first nonlinear node; there they take the bounds' batch.
             if (inputBounds is not null && ai.shape[0] != inputBounds[0].Lower.shape[0])
                 ai = ai.expand(new[] { inputBounds[0].Lower.shape[0] }.Concat(ai.shape.Skip(1)).ToArray());
-            if (parameters?.Capture is { } capture && node.Op.NeedsInputBounds) capture[i] = ai;
+            if (parameters?.Capture is { } capture && node.Op.NeedsInputBounds)
+            {
+                capture[i] = ai;
+                keep.Add(ai);
+            }
             // Temporaries of one node's rule are freed right away (autograd keeps what it needs); only the
             // accumulated coefficients and bias leave the scope.
             using var step = torch.NewDisposeScope();
@@ -60,9 +72,14 @@ public static class BackwardPass
                 var contribution = r.InputA[k];
                 if (contribution is null) continue;
                 int j = node.Inputs[k];
-                acc[j] = (acc[j] is null ? contribution : acc[j]! + contribution).MoveToOuterDisposeScope();
+                var old = acc[j];
+                acc[j] = (old is null ? contribution : old + contribution).MoveToOuterDisposeScope();
+                Release(old);
             }
+            var own = acc[i];
             acc[i] = null;
+            Release(own);
+            if (!ReferenceEquals(own, ai)) Release(ai);
         }
         var inputA = acc[0] ?? torch.zeros(new[] { a.shape[0], a.shape[1] }.Concat(graph.InputShape).ToArray(),
             dtype: a.dtype, device: a.device);

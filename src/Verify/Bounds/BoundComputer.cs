@@ -37,7 +37,7 @@ public static class BoundComputer
             if (i >= crownFrom && options.IntermediateMethod != BoundMethod.Ibp && NeedsRelaxation(graph, i)
                 && InexactNeurons(graph, i, best[i]) is { } selected)
             {
-                best[i] = CrownNodeBounds(graph, i, best, selected, options.MaxSpecsPerPass);
+                best[i] = CrownNodeBounds(graph, i, best, selected, options);
                 if (refine is not null) best[i] = refine(i, best[i]);
             }
         }
@@ -109,7 +109,7 @@ public static class BoundComputer
     /// specifications. When the entries' selections overlap little, each entry bounds only its own elements;
     /// otherwise all entries share the union (cheaper per specification).
     /// </summary>
-    static IntervalBounds CrownNodeBounds(ComputationGraph graph, int i, IntervalBounds[] best, Tensor selected, int maxSpecs)
+    static IntervalBounds CrownNodeBounds(ComputationGraph graph, int i, IntervalBounds[] best, Tensor selected, BoundOptions options)
     {
         var node = graph.Nodes[i];
         long n = node.Numel, batch = best[0].Lower.shape[0];
@@ -132,7 +132,9 @@ public static class BoundComputer
         var boundsView = best.Select(b => (IntervalBounds?)b).ToArray();
         var lowers = new List<Tensor>();
         var uppers = new List<Tensor>();
-        long chunk = Math.Max(1, maxSpecs / 2);
+        // Shared rows are expanded to the whole batch at the first nonlinear node, so the pass costs the batch's size.
+        long chunk = Math.Max(1, PassCost.SpecsPerPass(graph, i, batch, (int)like.element_size(), false,
+            options.MaxPassBytes, options.MaxSpecsPerPass) / 2);
         for (long s = 0; s < count; s += chunk)
         {
             using var chunkScope = torch.NewDisposeScope();

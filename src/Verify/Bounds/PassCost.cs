@@ -62,4 +62,54 @@ public static class PassCost
         double bounds = graph.Nodes.Sum(n => (double)n.Numel);
         return (2.0 * (graph.InputSize + 1) * peak + 2.0 * bounds) * elementBytes;
     }
+
+    /// <summary>
+    /// Estimated peak bytes per specification of one backward pass from node <paramref name="start"/> and one batch
+    /// entry: the coefficients on a node, its operator's temporaries and a convolution's column buffer at the widest
+    /// node; with <paramref name="withGradients"/> (alpha-CROWN) the coefficients of every node are kept for autograd,
+    /// and the alphas with their optimiser state.
+    /// </summary>
+    public static double BackwardBytesPerSpec(ComputationGraph graph, int start, int elementBytes, bool withGradients)
+    {
+        var ancestors = graph.AncestorsOf(start);
+        double peak = 0, kept = 0;
+        for (int i = 0; i <= start; i++)
+        {
+            if (!ancestors[i]) continue;
+            var n = graph.Nodes[i];
+            double inputs = n.Inputs.Sum(j => (double)graph.Nodes[j].Numel);
+            double columns = n.Op is Conv c && n.Inputs.Length == 1
+                ? (double)c.Weight.shape[1] * c.Groups * c.Weight.shape[2] * c.Weight.shape[3] * (n.Numel / Math.Max(1, c.Weight.shape[0]))
+                : 0;
+            peak = Math.Max(peak, 8.0 * n.Numel + 2 * inputs + columns);
+            // Autograd's saved coefficients and relaxation terms; an activation's alphas with their gradient and
+            // Adam's two moments.
+            kept += 10.0 * n.Numel + (n.Op is ActivationOperator ? 6.0 * graph.Nodes[n.Inputs[0]].Numel : 0);
+        }
+        return (peak + (withGradients ? kept : 0)) * elementBytes;
+    }
+
+    /// <summary>
+    /// Specifications per backward pass from node <paramref name="start"/> with <paramref name="entries"/> batch
+    /// entries so that the pass stays within about <paramref name="maxBytes"/>: at least 1, at most
+    /// <paramref name="maxSpecs"/>.
+    /// </summary>
+    public static int SpecsPerPass(ComputationGraph graph, int start, long entries, int elementBytes, bool withGradients,
+        long maxBytes, int maxSpecs)
+    {
+        double perSpec = BackwardBytesPerSpec(graph, start, elementBytes, withGradients) * Math.Max(1, entries);
+        return (int)Math.Clamp(Math.Floor(maxBytes / Math.Max(1, perSpec)), 1, Math.Max(1, maxSpecs));
+    }
+
+    /// <summary>
+    /// Branch-and-bound domains per batched step so that the step's final bound pass (<paramref name="specsPerDomain"/>
+    /// specifications per domain from the output) stays within about <paramref name="maxBytes"/>: at least 1, at most
+    /// <paramref name="maxDomains"/>.
+    /// </summary>
+    public static int DomainsPerStep(ComputationGraph graph, long specsPerDomain, int elementBytes, bool withGradients,
+        long maxBytes, int maxDomains)
+    {
+        double perDomain = BackwardBytesPerSpec(graph, graph.OutputIndex, elementBytes, withGradients) * Math.Max(1, specsPerDomain);
+        return (int)Math.Clamp(Math.Floor(maxBytes / Math.Max(1, perDomain)), 1, Math.Max(1, maxDomains));
+    }
 }

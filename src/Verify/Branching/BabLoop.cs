@@ -27,16 +27,18 @@ internal static class BabLoop
 {
     /// <summary>
     /// Runs <paramref name="search"/> until the store is empty (null: every domain decided), a step ends the search, or
-    /// a limit (time, domains, steps, memory) stops it.
+    /// a limit (time, domains, steps, memory) stops it. A step takes at most <paramref name="maxBatch"/> domains
+    /// (default <see cref="BabOptions.BatchSize"/>).
     /// </summary>
-    public static BabResult? Run<T>(DomainStore<T> store, IBabSearch<T> search, BabOptions options, Budget budget, MemoryGuard memory)
+    public static BabResult? Run<T>(DomainStore<T> store, IBabSearch<T> search, BabOptions options, Budget budget, MemoryGuard memory,
+        int? maxBatch = null)
         where T : IDomainRows<T>
     {
         var trimmer = new HeapTrimmer();
         while (store.Count > 0)
         {
             trimmer.BetweenSteps();
-            long b = Math.Min(store.Count, options.BatchSize);
+            long b = Math.Min(store.Count, Math.Min(options.BatchSize, maxBatch ?? options.BatchSize));
             if (BabLimits.Check(store.Count, options, budget, search.Domains, search.Steps, memory, store.GrowthBytes(b)) is { } stop) return stop;
             using var scope = torch.NewDisposeScope();
             if (search.Step(store.Take(b, search.Order(store.Pending))) is { } end) return end;

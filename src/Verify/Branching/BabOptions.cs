@@ -41,6 +41,12 @@ public sealed record BabOptions(
     /// </summary>
     public double CrownIntermediateMaxMacs { get; init; } = FewInputBounds.DefaultMaxCrownMacs;
 
+    /// <summary>
+    /// Estimated memory of one step's bound pass over its batch: fewer than <see cref="BatchSize"/> domains are bounded
+    /// at once where the network's layers are wide (convolutional); 2 GiB by default.
+    /// </summary>
+    public long MaxStepBytes { get; init; } = 2L << 30;
+
     /// <summary>Splitting of smooth activations (<see cref="IntervalSplitBab"/>): where an interval is split.</summary>
     public SplitPointRule SplitPoint { get; init; } = SplitPointRule.MinArea;
 }

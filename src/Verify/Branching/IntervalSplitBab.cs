@@ -52,7 +52,10 @@ public static class IntervalSplitBab
         using var store = new DomainStore<IntervalDomains>(new IntervalDomains(flat, lo, hi, parentLb, alphas));
         var search = new Search(graph, spec, rootBounds, acts, offsets, options, confirm, budget);
         using var memory = new MemoryGuard(options.MaxMemoryBytes);
-        if (BabLoop.Run(store, search, options, budget, memory) is { } result) return result;
+        // Wide (convolutional) networks bound fewer domains at once, so that a step's pass fits its memory share.
+        int maxBatch = PassCost.DomainsPerStep(graph, specs, (int)spec.Lower.element_size(), options.Optimization.Iterations > 0,
+            options.MaxStepBytes, options.BatchSize);
+        if (BabLoop.Run(store, search, options, budget, memory, maxBatch) is { } result) return result;
         return search.Unsplittable > 0
             ? new BabResult(BabStatus.Unknown, null, search.Domains, search.Steps,
                 $"{search.Unsplittable} domains had no neuron interval left to split")

@@ -53,7 +53,10 @@ public static class ReluSplitBab
         using var leaves = new LeafDecision(graph, spec, relus, offsets);
         var search = new Search(graph, spec, rootBounds, relus, offsets, options, confirm, leaves, budget);
         using var ownGuard = memory is null ? new MemoryGuard(options.MaxMemoryBytes) : null;
-        return BabLoop.Run(store, search, options, budget, memory ?? ownGuard!)
+        // Wide (convolutional) networks bound fewer domains at once, so that a step's pass fits its memory share.
+        int maxBatch = PassCost.DomainsPerStep(graph, specs, (int)spec.Lower.element_size(), options.Optimization.Iterations > 0,
+            options.MaxStepBytes, options.BatchSize);
+        return BabLoop.Run(store, search, options, budget, memory ?? ownGuard!, maxBatch)
             ?? new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
     }
 
