@@ -30,6 +30,7 @@ public static class Program
         root.Subcommands.Add(FusionBenchCommand.Create());
         root.Subcommands.Add(SynthIndexCommand.Create());
         root.Subcommands.Add(AttackStudyCommand.Create());
+        root.Subcommands.Add(ConvStudyCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
