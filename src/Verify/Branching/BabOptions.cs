@@ -47,6 +47,9 @@ public sealed record BabOptions(
     /// </summary>
     public long MaxStepBytes { get; init; } = 2L << 30;
 
+    /// <summary>The step's share actually used: <see cref="MaxStepBytes"/>, at most half of <see cref="MaxMemoryBytes"/>.</summary>
+    public long StepBytes => Math.Min(MaxStepBytes, MaxMemoryBytes / 2);
+
     /// <summary>Splitting of smooth activations (<see cref="IntervalSplitBab"/>): where an interval is split.</summary>
     public SplitPointRule SplitPoint { get; init; } = SplitPointRule.MinArea;
 }

@@ -56,7 +56,7 @@ public static class IntervalSplitBab
         using var memory = new MemoryGuard(options.MaxMemoryBytes);
         // Wide (convolutional) networks bound fewer domains at once, so that a step's pass fits its memory share.
         int maxBatch = PassCost.DomainsPerStep(graph, specs, (int)spec.Lower.element_size(), options.Optimization.Iterations > 0,
-            options.MaxStepBytes, options.BatchSize);
+            options.StepBytes, options.BatchSize);
         if (BabLoop.Run(store, search, options, budget, memory, maxBatch) is { } result) return result;
         return search.Unsplittable > 0
             ? new BabResult(BabStatus.Unknown, null, search.Domains, search.Steps,

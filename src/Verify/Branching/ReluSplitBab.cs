@@ -55,7 +55,7 @@ public static class ReluSplitBab
         using var ownGuard = memory is null ? new MemoryGuard(options.MaxMemoryBytes) : null;
         // Wide (convolutional) networks bound fewer domains at once, so that a step's pass fits its memory share.
         int maxBatch = PassCost.DomainsPerStep(graph, specs, (int)spec.Lower.element_size(), options.Optimization.Iterations > 0,
-            options.MaxStepBytes, options.BatchSize);
+            options.StepBytes, options.BatchSize);
         return BabLoop.Run(store, search, options, budget, memory ?? ownGuard!, maxBatch)
             ?? new BabResult(BabStatus.Proved, null, search.Domains, search.Steps, null);
     }

@@ -41,6 +41,13 @@ public class StepMemoryTests
     }
 
     [Test]
+    public void AStepTakesAtMostHalfTheMemoryLimit()
+    {
+        Assert.That(new BabOptions { MaxMemoryBytes = 16L << 30 }.StepBytes, Is.EqualTo(2L << 30));
+        Assert.That(new BabOptions { MaxMemoryBytes = 1L << 30 }.StepBytes, Is.EqualTo(512L << 20));
+    }
+
+    [Test]
     public void OneDomainPerStepReachesTheSameVerdictsOnSmallConvNets()
     {
         int compared = 0, branched = 0;
