@@ -70,12 +70,19 @@ public sealed class MaxPool : Operator
         var a5 = a.reshape(batch, specs, n, c, outputs);
         var aPos = a5.clamp_min(0);
         var aNeg = a5.clamp_max(0);
-        var coefficient = aPos + torch.where(exact, aNeg, torch.zeros_like(aNeg));
-        var bias = torch.where(exact, torch.zeros_like(aNeg), aNeg * w.UpperMax.unsqueeze(1)).flatten(2).sum(2);
-        var target = w.Index.expand(batch, n, c, outputs, window).gather(-1, w.K).squeeze(-1).unsqueeze(1).expand(batch, specs, n, c, outputs);
+        // Upper line of an inexact window: with p the element of largest upper bound and c the others' largest upper
+        // bound, y <= max(x_p, c) <= the chord of that convex function over [l_p, u_p], c + s·(x_p − l_p) with
+        // s = (u_p − c)/(u_p − l_p), shifted outwards by a few ulps; never above the constant max u.
+        var (slope, intercept) = w.UpperChord();
+        var exactOrLower = aPos + torch.where(exact, aNeg, torch.zeros_like(aNeg));
+        var upperCoefficient = torch.where(exact, torch.zeros_like(aNeg), aNeg * slope.unsqueeze(1));
+        var bias = torch.where(exact, torch.zeros_like(aNeg), aNeg * intercept.unsqueeze(1)).flatten(2).sum(2);
+        var index = w.Index.expand(batch, n, c, outputs, window);
+        Tensor Target(Tensor which) => index.gather(-1, which).squeeze(-1).unsqueeze(1).expand(batch, specs, n, c, outputs);
         // Overlapping windows may pick the same element: their coefficients add up.
         var padded = torch.zeros(new[] { batch, specs, n, c, hp * wp }, dtype: a.dtype, device: a.device)
-            .scatter_add(-1, target, coefficient)
+            .scatter_add(-1, Target(w.K), exactOrLower)
+            .scatter_add(-1, Target(w.P), upperCoefficient)
             .reshape(batch, specs, n, c, hp, wp);
         var newA = padded.narrow(4, Pads[0], inShape[2]).narrow(5, Pads[1], inShape[3]);
         return BackwardResult.Single(newA, bias);
@@ -141,10 +148,36 @@ public sealed class MaxPool : Operator
         var uMax = uw.max(-1).values;
         var isK = torch.arange(window, device: device).eq(k);
         var uOthers = uw.masked_fill(isK, double.NegativeInfinity).max(-1).values;
-        return new WindowBounds(index, lw, uw, k, lk, uMax, uOthers, lk >= uOthers);
+        var p = uw.argmax(-1, keepdim: true);
+        var lp = lw.gather(-1, p).squeeze(-1);
+        var uBelowP = uw.masked_fill(torch.arange(window, device: device).eq(p), double.NegativeInfinity).max(-1).values;
+        return new WindowBounds(index, lw, uw, k, lk, uMax, uOthers, lk >= uOthers, p, lp, uBelowP);
     }
 
-    sealed record WindowBounds(Tensor Index, Tensor Lw, Tensor Uw, Tensor K, Tensor LowerK, Tensor UpperMax, Tensor UpperOthers, Tensor Exact);
+    /// <summary>
+    /// A window's bounds (see <see cref="WindowBoundsOf"/>), with P the element of largest upper bound, its lower bound
+    /// and the others' largest upper bound.
+    /// </summary>
+    sealed record WindowBounds(Tensor Index, Tensor Lw, Tensor Uw, Tensor K, Tensor LowerK, Tensor UpperMax, Tensor UpperOthers,
+        Tensor Exact, Tensor P, Tensor LowerP, Tensor UpperBelowP)
+    {
+        /// <summary>
+        /// Slope and intercept of the upper line c + s·(x_p − l_p) of an inexact window; the constant max u where the
+        /// chord is not defined (l_p unbounded or equal to u_p) or would not be lower.
+        /// </summary>
+        public (Tensor Slope, Tensor Intercept) UpperChord()
+        {
+            var width = UpperMax - LowerP;
+            var c = torch.maximum(UpperBelowP, LowerP);
+            var usable = width.isfinite().logical_and(width > 0).logical_and(c.isfinite()).logical_and(LowerP > -1e30);
+            var safeWidth = torch.where(usable, width, torch.ones_like(width));
+            var slope = torch.where(usable, ((UpperMax - c) / safeWidth).clamp(0, 1), torch.zeros_like(width));
+            var eps = torch.finfo(UpperMax.dtype).eps;
+            var margin = 8 * eps * (1 + c.abs() + UpperMax.abs() + slope * LowerP.abs());
+            var intercept = torch.where(usable, c - slope * LowerP + margin, UpperMax);
+            return (slope, intercept);
+        }
+    }
 
     /// <inheritdoc />
     public override Operator Map(Func<Tensor, Tensor> convert) => this;
