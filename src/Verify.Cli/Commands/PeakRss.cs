@@ -14,14 +14,6 @@ public static class PeakRss
         return System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
-    /// <summary>Current resident set size in MiB (VmRSS on Linux; the working set elsewhere).</summary>
-    public static double CurrentMiB()
-    {
-        const string status = "/proc/self/status";
-        if (File.Exists(status))
-            foreach (var line in File.ReadLines(status))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-        return System.Diagnostics.Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024.0);
-    }
+    /// <summary>Current resident set size in MiB (the engine's <see cref="Verify.Branching.MemoryUse.ResidentBytes"/>).</summary>
+    public static double CurrentMiB() => Verify.Branching.MemoryUse.ResidentBytes() / (1024.0 * 1024.0);
 }
