@@ -112,8 +112,5 @@ public static class PassCost
     /// </summary>
     public static int DomainsPerStep(ComputationGraph graph, long specsPerDomain, int elementBytes, bool withGradients,
         long maxBytes, int maxDomains)
-    {
-        double perDomain = BackwardBytesPerSpec(graph, graph.OutputIndex, elementBytes, withGradients) * Math.Max(1, specsPerDomain);
-        return (int)Math.Clamp(Math.Floor(maxBytes / Math.Max(1, perDomain)), 1, Math.Max(1, maxDomains));
-    }
+        => SpecsPerPass(graph, graph.OutputIndex, specsPerDomain, elementBytes, withGradients, maxBytes, maxDomains);
 }

@@ -104,8 +104,7 @@ public sealed class MaxPool : Operator
         var w = WindowBoundsOf(input, inShape, input.Lower.device);
         long outputs = w.Index.shape[0], window = w.Index.shape[1];
         var index = w.Index.expand(batch, n, c, outputs, window);
-        var j = w.Uw.argmax(-1, keepdim: true);
-        var lj = w.Lw.gather(-1, j).squeeze(-1);
+        var (j, lj) = (w.P, w.LowerP);
         var isK = j.eq(w.K).squeeze(-1);
         var point = torch.where(isK, w.UpperOthers, w.LowerK);
         var gap = (w.UpperMax - w.LowerK).clamp_min(0);
