@@ -63,10 +63,12 @@ public static class OptimizedBound
                 entries.Add((sides.Lower, options.BetaRate, 0.0, double.PositiveInfinity));
                 entries.Add((sides.Upper, options.BetaRate, 0.0, double.PositiveInfinity));
             }
-            if (n.Op is not ActivationOperator act) continue;
-            var ib = bounds[n.Inputs[0]];
-            var shape = new[] { batch, specs }.Concat(n.Shape).ToArray();
-            var init = act.InitialAlpha(ib.Lower, ib.Upper).detach().unsqueeze(1).expand(shape);
+            if (n.Inputs.Length != 1 || bounds[n.Inputs[0]].Lower is null) continue;
+            // Activations: one alpha per neuron; max pools: one weight per window element (see each operator).
+            var start0 = n.Op.InitialAlpha(bounds[n.Inputs[0]], graph.Nodes[n.Inputs[0]].Shape);
+            if (start0 is null) continue;
+            var shape = new[] { batch, specs }.Concat(start0.shape.Skip(1)).ToArray();
+            var init = start0.detach().unsqueeze(1).expand(shape);
             if (warm?.Initial.TryGetValue(n.Index, out var given) == true)
                 init = torch.where(given.isnan(), init, given.to_type(a.dtype)).detach();
             var alpha = init.expand(shape).clone().requires_grad_(true);

@@ -58,6 +58,9 @@ public abstract class ActivationOperator : Operator
     public virtual Tensor InitialAlpha(Tensor lower, Tensor upper) => torch.full_like(lower, 0.5);
 
     /// <inheritdoc />
+    public override Tensor? InitialAlpha(IntervalBounds input, long[] inputShape) => InitialAlpha(input.Lower, input.Upper);
+
+    /// <inheritdoc />
     public override long[] InferShape(IReadOnlyList<long[]> inputShapes) => inputShapes[0];
 
     /// <inheritdoc />

@@ -6,8 +6,10 @@ namespace Verify.Operators;
 
 /// <summary>
 /// 2-D max pooling (ONNX MaxPool without dilation or ceil mode) on per-sample shapes [n, C, H, W]; padding never wins.
-/// Relaxation of each window (CROWN): with k the element of largest lower bound, y &gt;= x_k from below and
-/// y &lt;= max_j u_j from above, or y = x_k on both sides when l_k &gt;= u_j for every other j.
+/// Relaxation of each window (CROWN): with k the element of largest lower bound, y &gt;= x_k from below (with alpha,
+/// y &gt;= Σ_j λ_j x_j for weights λ on the simplex, optimised; max ≥ every convex combination of its arguments) and,
+/// from above, the chord of max(x_p, c) over p's interval (p the element of largest upper bound, c the others' largest
+/// upper bound), or y = x_k on both sides when l_k &gt;= u_j for every other j.
 /// </summary>
 public sealed class MaxPool : Operator
 {
@@ -74,18 +76,50 @@ public sealed class MaxPool : Operator
         // bound, y <= max(x_p, c) <= the chord of that convex function over [l_p, u_p], c + s·(x_p − l_p) with
         // s = (u_p − c)/(u_p − l_p), shifted outwards by a few ulps; never above the constant max u.
         var (slope, intercept) = w.UpperChord();
-        var exactOrLower = aPos + torch.where(exact, aNeg, torch.zeros_like(aNeg));
+        var alpha = context.Alpha;
+        // Without alpha the lower line is x_k; with it, a convex combination of the window (exact windows keep x_k).
+        var onK = alpha is null ? aPos + torch.where(exact, aNeg, torch.zeros_like(aNeg)) : torch.where(exact, aPos + aNeg, torch.zeros_like(aNeg));
         var upperCoefficient = torch.where(exact, torch.zeros_like(aNeg), aNeg * slope.unsqueeze(1));
         var bias = torch.where(exact, torch.zeros_like(aNeg), aNeg * intercept.unsqueeze(1)).flatten(2).sum(2);
         var index = w.Index.expand(batch, n, c, outputs, window);
         Tensor Target(Tensor which) => index.gather(-1, which).squeeze(-1).unsqueeze(1).expand(batch, specs, n, c, outputs);
         // Overlapping windows may pick the same element: their coefficients add up.
         var padded = torch.zeros(new[] { batch, specs, n, c, hp * wp }, dtype: a.dtype, device: a.device)
-            .scatter_add(-1, Target(w.K), exactOrLower)
-            .scatter_add(-1, Target(w.P), upperCoefficient)
-            .reshape(batch, specs, n, c, hp, wp);
+            .scatter_add(-1, Target(w.K), onK)
+            .scatter_add(-1, Target(w.P), upperCoefficient);
+        if (alpha is not null)
+        {
+            var weights = LowerWeights(alpha, w);
+            var spread = (torch.where(exact, torch.zeros_like(aPos), aPos).unsqueeze(-1) * weights).reshape(batch, specs, n, c, outputs * window);
+            var every = w.Index.reshape(1, 1, 1, 1, outputs * window).expand(batch, specs, n, c, outputs * window);
+            padded = padded.scatter_add(-1, every, spread);
+        }
+        padded = padded.reshape(batch, specs, n, c, hp, wp);
         var newA = padded.narrow(4, Pads[0], inShape[2]).narrow(5, Pads[1], inShape[3]);
         return BackwardResult.Single(newA, bias);
+    }
+
+    /// <summary>
+    /// One weight per window element ([batch, n, C, Ho·Wo, kh·kw]): 1 at k (the element of largest lower bound), 0
+    /// elsewhere, i.e. the plain CROWN lower line y &gt;= x_k.
+    /// </summary>
+    public override Tensor? InitialAlpha(IntervalBounds input, long[] inputShape)
+    {
+        var w = WindowBoundsOf(input, inputShape, input.Lower.device);
+        return torch.zeros_like(w.Lw).scatter_(-1, w.K, torch.ones_like(w.Lw));
+    }
+
+    /// <summary>
+    /// The lower line's weights λ [batch, specs, n, C, Ho·Wo, kh·kw] from alpha: alpha (clamped at 0) over padding-free
+    /// elements, normalised to sum 1 per window; a window whose alphas are all 0 takes x_k.
+    /// </summary>
+    static Tensor LowerWeights(Tensor alpha, WindowBounds w)
+    {
+        var real = (w.Uw > double.NegativeInfinity).unsqueeze(1);
+        var positive = torch.where(real, alpha.clamp_min(0), torch.zeros_like(alpha));
+        var sum = positive.sum(-1, keepdim: true);
+        var oneHot = torch.zeros_like(w.Lw).scatter_(-1, w.K, torch.ones_like(w.Lw)).unsqueeze(1);
+        return torch.where(sum > 1e-12, positive / sum.clamp_min(1e-12), oneHot);
     }
 
     /// <summary>

@@ -38,6 +38,14 @@ public abstract class Operator
     /// </summary>
     public virtual Tensor? Inexact(IntervalBounds input) => null;
 
+    /// <summary>
+    /// Starting values, in [0, 1], of the optimisable lower-relaxation parameters (alpha-CROWN) on the input bounds
+    /// <paramref name="input"/> of per-sample shape <paramref name="inputShape"/>: [batch, ...parameter shape], or null
+    /// when the relaxation has none. <see cref="Backward"/> receives them, with a specification dimension after the
+    /// batch, as <see cref="BackwardContext.Alpha"/>.
+    /// </summary>
+    public virtual Tensor? InitialAlpha(IntervalBounds input, long[] inputShape) => null;
+
     /// <summary>A copy whose constant tensors are converted by <paramref name="convert"/> (device, dtype).</summary>
     public abstract Operator Map(Func<Tensor, Tensor> convert);
 
@@ -48,7 +56,7 @@ public abstract class Operator
 /// <summary>What a backward rule may use besides the coefficients.</summary>
 /// <param name="InputShapes">Per-sample shape of each input.</param>
 /// <param name="InputBounds">Bounds of each input (present when <see cref="Operator.NeedsInputBounds"/>).</param>
-/// <param name="Alpha">Optional optimisable lower-relaxation parameters of this node, broadcastable to [batch, specs, ...shape].</param>
+/// <param name="Alpha">Optional optimisable lower-relaxation parameters of this node, [batch, specs, ...] as <see cref="Operator.InitialAlpha"/> gives them (broadcastable).</param>
 public sealed record BackwardContext(IReadOnlyList<long[]> InputShapes, IReadOnlyList<IntervalBounds>? InputBounds = null, Tensor? Alpha = null);
 
 /// <summary>Coefficients on each input and the accumulated bias of one backward step.</summary>

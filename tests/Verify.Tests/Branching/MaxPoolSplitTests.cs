@@ -86,7 +86,7 @@ public class MaxPoolSplitTests
     /// [1, 1, 3, 3] → Conv(1→3, 2×2) → (ReLU) → MaxPool(2×2, stride 1) → Reshape → Linear(3→3): the max pool is the
     /// only nonlinearity without the ReLU.
     /// </summary>
-    static ComputationGraph PoolingNetwork(int seed, bool relu)
+    internal static ComputationGraph PoolingNetwork(int seed, bool relu)
     {
         var gen = new Generator((ulong)(seed + 1));
         Tensor R(params long[] shape) => torch.randn(shape, generator: gen, dtype: ScalarType.Float64);

@@ -74,6 +74,49 @@ public class MaxPoolSoundnessTests
         }
     }
 
+    [TestCaseSource(nameof(Cases))]
+    public void BackwardWithAnyAlphaHoldsAtSampledPoints(int configuration, ScalarType dtype)
+    {
+        for (int seed = 0; seed < 4; seed++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var (op, k, s, pads) = Make(configuration);
+            var box = RandomBounds(dtype, radius: 0.2 + seed * 0.4, seed: 50 + seed);
+            var gen = new Generator((ulong)(60 + seed));
+            var a = torch.randn(new[] { 2L, Specs }.Concat(op.InferShape(new[] { Shape })).ToArray(), generator: gen, dtype: dtype);
+            // Random weights in [0, 1], a quarter of them 0, some windows all 0 (those fall back to x_k).
+            var start = op.InitialAlpha(box, Shape)!;
+            var alpha = torch.rand(new[] { 2L, Specs }.Concat(start.shape.Skip(1)).ToArray(), generator: gen, dtype: dtype);
+            alpha = alpha * (torch.rand(alpha.shape, generator: gen, dtype: dtype) > 0.25).to_type(dtype);
+            if (seed == 3) alpha = alpha * 0;
+            var r = op.Backward(a, new BackwardContext(new[] { Shape }, new[] { box }, alpha));
+            var x = SamplesIn(box, seed: 70 + seed);
+            var y = WindowMax(x.flatten(0, 1), k, s, pads).reshape(2, Samples, -1);
+            var lhs = a.flatten(2).matmul(y.transpose(1, 2));
+            var rhs = r.InputA[0]!.flatten(2).matmul(x.flatten(2).transpose(1, 2)) + (r.Bias ?? torch.zeros(2, Specs, dtype: dtype)).unsqueeze(-1);
+            double tol = dtype == ScalarType.Float32 ? 1e-5 : 1e-12;
+            var scale = a.abs().flatten(2).sum(2).unsqueeze(-1) * (1 + y.abs().max().to_type(ScalarType.Float64).item<double>());
+            Assert.That((rhs - lhs - tol * scale).max().to_type(ScalarType.Float64).item<double>(), Is.LessThanOrEqualTo(0), $"A·y >= A'·x + bias fails with alpha (seed {seed})");
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void TheStartingAlphaIsThePlainRelaxation(int configuration, ScalarType dtype)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (op, _, _, _) = Make(configuration);
+        var box = RandomBounds(dtype, radius: 0.8, seed: 80);
+        var a = torch.randn(new[] { 2L, Specs }.Concat(op.InferShape(new[] { Shape })).ToArray(), generator: new Generator(81), dtype: dtype);
+        var start = op.InitialAlpha(box, Shape)!;
+        Assert.That((start.sum(-1) - 1).abs().max().to_type(ScalarType.Float64).item<double>(), Is.EqualTo(0), "one weight of 1 per window");
+        var plain = op.Backward(a, new BackwardContext(new[] { Shape }, new[] { box }));
+        var withAlpha = op.Backward(a, new BackwardContext(new[] { Shape }, new[] { box }, start.unsqueeze(1).expand(new[] { 2L, Specs }.Concat(start.shape.Skip(1)).ToArray())));
+        // Equal up to summation order (overlapping windows add their coefficients in another order).
+        double tol = (dtype == ScalarType.Float32 ? 1e-5 : 1e-12) * (1 + a.abs().sum().to_type(ScalarType.Float64).item<double>());
+        Assert.That((plain.InputA[0]! - withAlpha.InputA[0]!).abs().max().to_type(ScalarType.Float64).item<double>(), Is.LessThanOrEqualTo(tol));
+        Assert.That((plain.Bias! - withAlpha.Bias!).abs().max().to_type(ScalarType.Float64).item<double>(), Is.LessThanOrEqualTo(tol));
+    }
+
     [TestCase(0)]
     [TestCase(1)]
     [TestCase(4)]
