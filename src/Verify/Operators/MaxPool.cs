@@ -212,6 +212,29 @@ public sealed class MaxPool : Operator
         }
     }
 
+    /// <summary>
+    /// The input elements of every window, padding left out: for each output element (flat over the per-sample output
+    /// shape [n, C, Ho, Wo]) the flat indices into the per-sample input shape <paramref name="inShape"/> [n, C, H, W].
+    /// </summary>
+    public long[][] WindowInputs(long[] inShape)
+    {
+        long n = inShape[0], c = inShape[1], h = inShape[2], w = inShape[3];
+        long ho = OutSize(h, 0), wo = OutSize(w, 1);
+        var result = new long[n * c * ho * wo][];
+        var window = new List<long>();
+        for (long plane = 0; plane < n * c; plane++)
+            for (long i = 0; i < ho; i++)
+                for (long j = 0; j < wo; j++)
+                {
+                    window.Clear();
+                    for (long r = i * Strides[0] - Pads[0]; r < i * Strides[0] - Pads[0] + Kernel[0]; r++)
+                        for (long q = j * Strides[1] - Pads[1]; q < j * Strides[1] - Pads[1] + Kernel[1]; q++)
+                            if (r >= 0 && r < h && q >= 0 && q < w) window.Add((plane * h + r) * w + q);
+                    result[(plane * ho + i) * wo + j] = window.ToArray();
+                }
+        return result;
+    }
+
     /// <inheritdoc />
     public override Operator Map(Func<Tensor, Tensor> convert) => this;
 

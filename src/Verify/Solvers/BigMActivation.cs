@@ -10,6 +10,9 @@ internal sealed class BigMActivation : IActivationEncoding
     public static BigMActivation Instance { get; } = new();
 
     /// <inheritdoc />
+    public bool Exact => true;
+
+    /// <inheritdoc />
     public (int Output, int Binary) EncodeUnstable(LinearModel model, int z, double l, double u, double slope)
     {
         if (!double.IsFinite(l) || !double.IsFinite(u))

@@ -10,4 +10,7 @@ internal interface IActivationEncoding
     /// with (already loosened) bounds l &lt; 0 &lt; u, and returns the output column and the neuron's binary column
     /// (-1 when it has none).</summary>
     (int Output, int Binary) EncodeUnstable(LinearModel model, int z, double l, double u, double slope);
+
+    /// <summary>Whether the encoding is exact (integer selectors), so other nonlinear nodes encoded with it are exact too.</summary>
+    bool Exact { get; }
 }

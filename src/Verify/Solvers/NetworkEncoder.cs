@@ -49,7 +49,7 @@ internal sealed class NetworkEncoder
 
     /// <summary>Whether every operator of the graph can be encoded (linear operators and two-piece linear activations).</summary>
     public static bool Supports(ComputationGraph graph) =>
-        graph.Nodes.All(n => n.Op is ActivationOperator { PiecewiseLinear: not null } || !n.Op.NeedsInputBounds);
+        graph.Nodes.All(n => n.Op is ActivationOperator { PiecewiseLinear: not null } or MaxPool || !n.Op.NeedsInputBounds);
 
     /// <summary>The columns of a node's (flattened) value, encoding the nodes up to it first if needed.</summary>
     public int[] Columns(int node)
@@ -94,6 +94,7 @@ internal sealed class NetworkEncoder
             columns[n.Index] = n.Op switch
             {
                 ActivationOperator { PiecewiseLinear: { } hinge } => EncodeActivation(n, hinge.NegativeSlope),
+                MaxPool pool => EncodeMaxPool(n, pool),
                 { NeedsInputBounds: false } => EncodeAffine(n),
                 _ => throw new VerifyException($"the solver encoding does not support operator {n.Op.OpType} (node {n.Name})"),
             };
@@ -186,6 +187,24 @@ internal sealed class NetworkEncoder
             if (l >= 0) y[k] = z[k];
             else if (u <= 0) y[k] = Inactive(z[k], l, u, slope);
             else (y[k], d[k]) = encoding.EncodeUnstable(model, z[k], l, u, slope);
+        }
+        return y;
+    }
+
+    /// <summary>Every window of a max pool (<see cref="MaxPoolEncoding"/>): exact where the node's encoding is.</summary>
+    int[] EncodeMaxPool(Node node, MaxPool pool)
+    {
+        int input = node.Inputs[0];
+        var x = columns[input];
+        bool exact = (activationOf?.Invoke(node) ?? activation).Exact;
+        var windows = pool.WindowInputs(graph.Nodes[input].Shape);
+        var y = new int[windows.Length];
+        for (int o = 0; o < windows.Length; o++)
+        {
+            var w = windows[o];
+            y[o] = MaxPoolEncoding.Window(model, w.Select(j => x[j]).ToArray(),
+                w.Select(j => NodeBoundArrays.Loosen(lower[input][j], -1, slack)).ToArray(),
+                w.Select(j => NodeBoundArrays.Loosen(upper[input][j], 1, slack)).ToArray(), exact);
         }
         return y;
     }

@@ -10,6 +10,9 @@ internal sealed class TriangleActivation : IActivationEncoding
     public static TriangleActivation Instance { get; } = new();
 
     /// <inheritdoc />
+    public bool Exact => false;
+
+    /// <inheritdoc />
     public (int Output, int Binary) EncodeUnstable(LinearModel model, int z, double l, double u, double slope)
     {
         int y = model.AddColumn(slope == 0 ? 0 : slope * l, u);
