@@ -105,13 +105,14 @@ public static class Verifier
                 }
                 var openLower = open.Select(f => last.DisjunctLower[f / spec.Disjuncts][f % spec.Disjuncts]).ToArray();
                 // Networks with nonlinearities ReLU splitting cannot split (sigmoid, tanh, max pooling) split the
-                // intervals of their activation neurons; only networks without any split their inputs, whatever their size.
+                // intervals of their activation neurons (piecewise-linear ones, with max pools, get the exact MIP after a
+                // first slice); only networks without any split their inputs, whatever their size.
                 bab = g.InputSize <= options.InputSplitMaxInputs
                     ? InputSplitBab.Run(g, spec, open, options.Bab, Confirm, budget)
                     : ReluSplitBab.Supports(g)
                         ? RefinedReluSearch.Run(g, spec, rootBounds, open, openLower, options, Confirm, budget, refinement)
                         : IntervalSplitBab.Supports(g)
-                            ? IntervalSplitBab.Run(g, spec, rootBounds, open, options.Bab, Confirm, budget, openLower)
+                            ? IntervalSearchWithMip.Run(g, spec, property, rootBounds, open, openLower, options, Confirm, budget)
                             : InputSplitBab.Run(g, spec, open, options.Bab, Confirm, budget);
                 return bab.Status switch
                 {
