@@ -11,7 +11,8 @@ namespace Verify.Verification;
 /// policy's <see cref="MipRefinePolicy.FirstSliceShare"/>) does not decide, SCIP decides the property exactly within
 /// the policy's <see cref="MipRefinePolicy.RefineShare"/> of the time left (max pools as in <see cref="NetworkEncoder"/>);
 /// a counterexample counts only once <paramref name="confirm"/> accepts it; if the MIP decides nothing the search
-/// resumes with the time left. Smooth networks, and a policy without the staged refinement, get the search alone.
+/// resumes with the time left. Smooth networks, networks too large for automatic MIP refinement
+/// (<see cref="MipRefinement.Suits"/>), and a policy without the staged refinement get the search alone.
 /// </summary>
 internal static class IntervalSearchWithMip
 {
@@ -20,7 +21,7 @@ internal static class IntervalSearchWithMip
         double[] openLower, VerifierOptions options, Func<int, double[], Counterexample?> confirm, Budget budget)
     {
         var policy = options.MipRefine;
-        bool stage = policy.AfterFirstSlice && NetworkEncoder.Supports(g);
+        bool stage = policy.AfterFirstSlice && MipRefinement.Suits(g);
         var slice = stage ? budget.AtMost(policy.FirstSliceShare * options.TimeoutSeconds) : budget;
         var first = IntervalSplitBab.Run(g, spec, root, open, options.Bab, confirm, slice, openLower);
         if (!stage || first.Status != BabStatus.Timeout || budget.Expired) return first;
