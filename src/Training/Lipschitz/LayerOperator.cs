@@ -6,8 +6,8 @@ namespace Verify.Training.Lipschitz;
 
 /// <summary>
 /// A linear or conv layer's weight as a linear operator on the layer's per-sample input (for convolutions the
-/// convolution itself, with its stride and padding, not the reshaped kernel), with persistent power-iteration vectors
-/// u (output side) and v (input side) of its largest singular value.
+/// convolution itself, with its stride and padding, not the reshaped kernel), with a persistent block of
+/// power-iteration vectors and the current estimate u (output side), v (input side) of its top singular pair.
 /// </summary>
 public sealed class LayerOperator
 {
