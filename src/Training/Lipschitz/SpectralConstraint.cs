@@ -5,24 +5,28 @@ using static TorchSharp.torch;
 namespace Verify.Training.Lipschitz;
 
 /// <summary>
-/// Keeps the spectral norm (largest singular value as an operator: for convolutions the convolution itself, with its
-/// stride and padding, not the reshaped kernel) of every linear and conv layer of a <see cref="Network"/> at most
-/// <see cref="Cap"/>: call <see cref="Step"/> after every optimiser step and <see cref="Finish"/> at the end, which
-/// rescales by the exact norm (SVD of the dense operator) so the product Cap^layers bounds the l2 Lipschitz constant.
+/// Keeps the spectral norm (largest singular value of the layer's operator, see <see cref="LayerOperator"/>) of every
+/// linear and conv layer of a <see cref="Network"/> at most <see cref="Cap"/> by one of the <see cref="SpectralMethod"/>s:
+/// call <see cref="Prepare"/> before every training step's forward pass, <see cref="Step"/> after every optimiser step
+/// and <see cref="Finish"/> at the end, which writes the effective weights into the plain layers and rescales them by
+/// their exact norms so that Cap^layers bounds the network's l2 Lipschitz constant.
 /// </summary>
 public sealed class SpectralConstraint
 {
-    /// <summary>Largest input size whose dense operator <see cref="Finish"/> decomposes exactly.</summary>
-    public const long MaxExactInputs = 8192;
+    /// <summary>Power iterations on the initial weights before the first step.</summary>
+    public const int WarmupIterations = 20;
 
-    readonly List<Entry> entries = new();
+    readonly List<LayerOperator> entries = new();
     readonly double orthogonalLr;
 
-    sealed record Entry(Tensor Weight, Func<Tensor, Tensor> Op, long[] InputShape, Tensor Vector);
-
-    /// <summary>Sets up the power-iteration vectors (seeded) of every linear and conv layer of <paramref name="net"/>.</summary>
-    public SpectralConstraint(Network net, double cap, SpectralMethod method, double orthogonalLr, long seed)
+    /// <summary>
+    /// Sets up the power-iteration blocks (seeded, <paramref name="directions"/> vectors each) of every linear and conv
+    /// layer of <paramref name="net"/>; with <see cref="SpectralMethod.PowerIteration"/> reparameterises them.
+    /// </summary>
+    public SpectralConstraint(Network net, double cap, SpectralMethod method, double orthogonalLr, long seed,
+        int directions = LayerOperator.DefaultDirections)
     {
+        if (directions < 1) throw new VerifyException($"--spectral-directions must be at least 1, got {directions}");
         if (!(cap > 0) || !double.IsFinite(cap)) throw new VerifyException($"--spectral-norm must be positive, got {cap}");
         if (net.Layers.Any(l => l is BatchNormLayer)) throw new VerifyException("--spectral-norm cannot be combined with BatchNorm (its scaling is not constrained)");
         Cap = cap;
@@ -30,18 +34,11 @@ public sealed class SpectralConstraint
         this.orthogonalLr = orthogonalLr;
         var gen = new Generator((ulong)seed, net.Device);
         foreach (var layer in net.Layers)
+            if (LayerOperator.Of(layer, net.Shapes[layer.Index], gen, directions) is { } op) entries.Add(op);
+        foreach (var e in entries)
         {
-            var shape = net.Shapes[layer.Index];
-            Func<Tensor, Tensor>? op = layer switch
-            {
-                LinearLayer l => v => nn.functional.linear(v, l.Weight),
-                ConvLayer c => v => nn.functional.conv2d(v, c.Weight, null, strides: new[] { c.Stride, c.Stride }, padding: new[] { c.Padding, c.Padding }),
-                _ => null,
-            };
-            if (op is null) continue;
-            var w = layer is LinearLayer ll ? ll.Weight : ((ConvLayer)layer).Weight;
-            var v = torch.randn(new long[] { 1 }.Concat(shape).ToArray(), generator: gen, device: net.Device);
-            entries.Add(new Entry(w, op, shape, (v / v.norm()).detach()));
+            e.Iterate(e.Raw, WarmupIterations);
+            if (method == SpectralMethod.PowerIteration) e.Reparameterize(new SpectralNormalization(e, cap));
         }
     }
 
@@ -54,6 +51,9 @@ public sealed class SpectralConstraint
     /// <summary>Constrained layers.</summary>
     public int Layers => entries.Count;
 
+    /// <summary>Whether <see cref="Finish"/> has run (the layers are plain again).</summary>
+    public bool Finished { get; private set; }
+
     /// <summary>The l2 Lipschitz bound the constraint guarantees after <see cref="Finish"/>: Cap^Layers (ReLU is 1-Lipschitz).</summary>
     public double Bound => Math.Pow(Cap, Layers);
 
@@ -61,30 +61,41 @@ public sealed class SpectralConstraint
     public IEnumerable<TorchSharp.Modules.Parameter> OptimizerParameters(Network net)
     {
         if (Method != SpectralMethod.Orthogonalized) return net.parameters();
-        var mine = entries.Select(e => e.Weight.Handle).ToHashSet();
+        var mine = entries.Select(e => e.Raw.Handle).ToHashSet();
         return net.parameters().Where(p => !mine.Contains(p.Handle)).ToList();
     }
 
-    /// <summary>After an optimiser step: the orthogonalised weight update (if chosen), then one power iteration and projection per layer.</summary>
+    /// <summary>Before a training step's forward pass: <paramref name="iterations"/> power iterations per layer on the raw weights (spectral normalisation only).</summary>
+    public void Prepare(int iterations = 1)
+    {
+        if (Method != SpectralMethod.PowerIteration || Finished) return;
+        foreach (var e in entries) e.Iterate(e.Raw, iterations);
+    }
+
+    /// <summary>After an optimiser step: the orthogonalised weight update (if chosen), then one power iteration and projection per layer (not for spectral normalisation).</summary>
     public void Step()
     {
+        if (Method == SpectralMethod.PowerIteration) return;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (var e in entries)
         {
-            if (Method == SpectralMethod.Orthogonalized && e.Weight.grad is { } g)
+            if (Method == SpectralMethod.Orthogonalized && e.Raw.grad is { } g)
             {
                 var m = g.reshape(g.shape[0], -1);
                 var (u, _, vh) = torch.linalg.svd(m, fullMatrices: false);
                 var o = u.matmul(vh).reshape(g.shape);
-                e.Weight.mul_(1 - orthogonalLr / Cap).sub_(orthogonalLr * o);
+                e.Raw.mul_(1 - orthogonalLr / Cap).sub_(orthogonalLr * o);
             }
-            double sigma = PowerIteration(e, 1);
-            if (sigma > Cap) e.Weight.mul_(Cap / sigma);
+            double sigma = e.Iterate(e.Raw, 1);
+            if (sigma > Cap) e.Raw.mul_(Cap / sigma);
         }
     }
 
-    /// <summary>Rescales every layer whose exact spectral norm exceeds the cap (power iteration to convergence for huge inputs); returns the norms after.</summary>
+    /// <summary>
+    /// Writes every layer's effective weight into its plain parameter (removing the reparameterisation) and rescales
+    /// every layer whose exact norm exceeds the cap (power iteration to convergence for huge inputs); returns the norms after.
+    /// </summary>
     public double[] Finish()
     {
         using var noGrad = torch.no_grad();
@@ -93,50 +104,34 @@ public sealed class SpectralConstraint
         {
             using var scope = torch.NewDisposeScope();
             var e = entries[k];
-            double sigma = Exact(e) ?? PowerIteration(e, 500) * 1.01;
+            if (!Finished)
+            {
+                var effective = e.Effective.detach().clone();
+                e.Reparameterize(null);
+                e.Raw.copy_(effective);
+            }
+            double sigma = e.Exact(e.Raw) ?? e.Iterate(e.Raw, 500) * 1.01;
             // float32 rounding of the rescaled weight: aim a little below the cap
-            if (sigma > Cap) e.Weight.mul_(Cap * (1 - 1e-5) / sigma);
+            if (sigma > Cap) e.Raw.mul_(Cap * (1 - 1e-5) / sigma);
             norms[k] = Math.Min(sigma, Cap);
         }
+        Finished = true;
         return norms;
     }
 
-    /// <summary>The exact spectral norm of layer <paramref name="index"/>'s operator (null when its input is too large).</summary>
+    /// <summary>The exact spectral norm of layer <paramref name="index"/>'s effective operator (null when its input is too large).</summary>
     public double? ExactNorm(int index)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return Exact(entries[index]);
+        return entries[index].Exact(entries[index].Effective);
     }
 
-    double? Exact(Entry e)
+    /// <summary>The current power-iteration estimate σ̂ = uᵀ A v of layer <paramref name="index"/>'s raw operator.</summary>
+    public double EstimatedNorm(int index)
     {
-        if (e.Weight.dim() == 2) return torch.linalg.svdvals(e.Weight.to(ScalarType.Float64))[0].item<double>();
-        long n = e.InputShape.Aggregate(1L, (a, b) => a * b);
-        if (n > MaxExactInputs) return null;
-        // the dense operator, column by column (the convolution of each basis image), decomposed in float64
-        var basis = torch.eye(n, dtype: e.Weight.dtype, device: e.Weight.device).reshape(new[] { n }.Concat(e.InputShape).ToArray());
-        return torch.linalg.svdvals(e.Op(basis).reshape(n, -1).to(ScalarType.Float64))[0].item<double>();
-    }
-
-    double PowerIteration(Entry e, int iterations)
-    {
-        double sigma = 0;
-        var v = e.Vector;
-        for (int i = 0; i < iterations; i++)
-        {
-            using var scope = torch.NewDisposeScope();
-            Tensor back;
-            using (torch.enable_grad())
-            {
-                var x = v.detach().requires_grad_(true);
-                var u = e.Op(x);
-                back = torch.autograd.grad(new[] { u }, new[] { x }, new[] { u.detach() })[0];
-            }
-            var norm = back.norm();
-            sigma = Math.Sqrt(norm.item<float>());
-            e.Vector.copy_(back / (norm + 1e-30));
-        }
-        return sigma;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return entries[index].Estimate(entries[index].Raw).item<float>();
     }
 }

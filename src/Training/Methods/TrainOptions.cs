@@ -68,6 +68,8 @@ public sealed record TrainOptions
     public SpectralMethod SpectralMethod { get; init; } = SpectralMethod.PowerIteration;
     /// <summary>Step size η of the orthogonalised updates (<see cref="SpectralMethod.Orthogonalized"/>).</summary>
     public double SpectralLearningRate { get; init; } = 0.02;
+    /// <summary>Directions each layer's power iteration tracks (<see cref="LayerOperator.DefaultDirections"/>; 1 = Miyato's single vector).</summary>
+    public int SpectralDirections { get; init; } = LayerOperator.DefaultDirections;
     /// <summary>The margin cross-entropy replacing the cross-entropy of natural and PGD training (null: plain cross-entropy).</summary>
     public MarginLoss? Margin { get; init; }
 }

@@ -33,10 +33,11 @@ public sealed class Trainer(Network net, TrainOptions options)
         var schedule = new EpsSchedule((long)(options.WarmupEpochs * batches), (long)(options.RampEpochs * batches),
             options.TrainEps, options.Ramp);
         var constraint = options.SpectralNorm > 0
-            ? new SpectralConstraint(net, options.SpectralNorm, options.SpectralMethod, options.SpectralLearningRate, options.Seed) : null;
+            ? new SpectralConstraint(net, options.SpectralNorm, options.SpectralMethod, options.SpectralLearningRate, options.Seed, options.SpectralDirections) : null;
         constraint?.Step();
         var adam = optim.Adam(constraint?.OptimizerParameters(net) ?? net.parameters(), lr: options.LearningRate);
         double lr = options.LearningRate;
+        if (options.Epochs == 0) constraint?.Finish();
         var history = new List<EpochRecord>();
         var watch = new Stopwatch();
         long step = 0;
@@ -66,6 +67,7 @@ public sealed class Trainer(Network net, TrainOptions options)
                 var x = train.Images.index_select(0, idx);
                 var y = train.Labels.index_select(0, idx);
                 eps = options.Method is TrainingMethod.Natural ? 0 : schedule.EpsAt(step);
+                constraint?.Prepare();
                 var (loss, logits) = Loss(x, y, eps, schedule, step, gen);
                 adam.zero_grad();
                 loss.backward();

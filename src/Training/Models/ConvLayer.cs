@@ -18,8 +18,14 @@ public sealed class ConvLayer(Conv2d module, long kernel, long stride, long padd
     /// <summary>Zero padding on every side.</summary>
     public long Padding { get; } = padding;
 
-    /// <summary>Weight [out, in, k, k].</summary>
-    public Tensor Weight => Module.weight!;
+    /// <summary>The trained parameter [out, in, k, k] (what the optimiser updates).</summary>
+    public Tensor RawWeight => Module.weight!;
+
+    /// <summary>How the effective weight derives from <see cref="RawWeight"/> (null: it is the raw weight).</summary>
+    public IWeightReparameterization? Reparameterization { get; set; }
+
+    /// <summary>The effective weight [out, in, k, k] of the forward pass, the bounds and the export.</summary>
+    public Tensor Weight => Reparameterization?.Effective(RawWeight) ?? RawWeight;
 
     /// <summary>Bias [out].</summary>
     public Tensor Bias => Module.bias!;
@@ -31,8 +37,11 @@ public sealed class ConvLayer(Conv2d module, long kernel, long stride, long padd
     public override Tensor Forward(Tensor x, RunState state) => Conv(x, Weight, Bias);
 
     /// <inheritdoc />
-    public override (Tensor Center, Tensor Radius) Interval(Tensor center, Tensor radius, RunState state) =>
-        (Conv(center, Weight, Bias), Conv(radius, Weight.abs(), null));
+    public override (Tensor Center, Tensor Radius) Interval(Tensor center, Tensor radius, RunState state)
+    {
+        var w = Weight;
+        return (Conv(center, w, Bias), Conv(radius, w.abs(), null));
+    }
 
     /// <inheritdoc />
     public override (Tensor A, Tensor? Bias) Backward(Tensor a, long[] inputShape, RunState state)

@@ -7,7 +7,7 @@ namespace Verify.Cli.Commands;
 
 /// <summary>
 /// The Lipschitz flags of `verify train`: --lipschitz (an LBDN's γ), --l2-radius, --train-radius, --temperature,
-/// --spectral-norm, --spectral-method, --spectral-lr; with their one-line checks.
+/// --spectral-norm, --spectral-method, --spectral-lr, --spectral-directions; with their one-line checks.
 /// </summary>
 public sealed class LipschitzTrainOptions
 {
@@ -33,18 +33,21 @@ public sealed class LipschitzTrainOptions
     public Option<double?> SpectralNorm { get; } = new("--spectral-norm") { Description = "Keep every layer's spectral norm <= S (mlp, cnn-small, ...; no BatchNorm); the product is the l2 certificate" };
 
     /// <summary>--spectral-method.</summary>
-    public Option<string> SpectralMethod { get; } = new("--spectral-method") { Description = "power (spectral normalisation by power iteration) or orthogonal (orthogonalised updates, Newhouse et al. 2025)", DefaultValueFactory = _ => "power" };
+    public Option<string> SpectralMethod { get; } = new("--spectral-method") { Description = "power (spectral normalisation: W / max(1, sigma/S), sigma by power iteration), orthogonal (orthogonalised updates, Newhouse et al. 2025) or projection (W <- W*S/sigma after each Adam step; trains badly, kept for comparison)", DefaultValueFactory = _ => "power" };
 
     /// <summary>--spectral-lr.</summary>
     public Option<double> SpectralLr { get; } = new("--spectral-lr") { Description = "Step size of the orthogonalised updates", DefaultValueFactory = _ => 0.02 };
 
+    /// <summary>--spectral-directions.</summary>
+    public Option<int> SpectralDirections { get; } = new("--spectral-directions") { Description = "Directions each layer's power iteration tracks (1 = Miyato's single vector)", DefaultValueFactory = _ => Verify.Training.Lipschitz.LayerOperator.DefaultDirections };
+
     /// <summary>Creates the options.</summary>
-    public LipschitzTrainOptions() => SpectralMethod.AcceptOnlyFromAmong("power", "orthogonal");
+    public LipschitzTrainOptions() => SpectralMethod.AcceptOnlyFromAmong("power", "orthogonal", "projection");
 
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Lipschitz, Widths, Load, Radius, TrainRadius, Temperature, SpectralNorm, SpectralMethod, SpectralLr }) command.Options.Add(o);
+        foreach (var o in new Option[] { Lipschitz, Widths, Load, Radius, TrainRadius, Temperature, SpectralNorm, SpectralMethod, SpectralLr, SpectralDirections }) command.Options.Add(o);
     }
 
     /// <summary>Checks the flags against the model and method (one-line <see cref="VerifyException"/>s).</summary>
@@ -73,6 +76,7 @@ public sealed class LipschitzTrainOptions
         if (!(parse.GetValue(Radius) >= 0) || !double.IsFinite(parse.GetValue(Radius))) throw new VerifyException($"--l2-radius must be non-negative, got {parse.GetValue(Radius)}");
         if (parse.GetValue(TrainRadius) is { } tr && !(tr >= 0)) throw new VerifyException($"--train-radius must be non-negative, got {tr}");
         if (!(parse.GetValue(Temperature) > 0)) throw new VerifyException($"--temperature must be positive, got {parse.GetValue(Temperature)}");
+        if (parse.GetValue(SpectralDirections) is < 1 or > 64) throw new VerifyException($"--spectral-directions must be in 1..64, got {parse.GetValue(SpectralDirections)}");
         if (!(parse.GetValue(SpectralLr) > 0)) throw new VerifyException($"--spectral-lr must be positive, got {parse.GetValue(SpectralLr)}");
     }
 
@@ -99,8 +103,14 @@ public sealed class LipschitzTrainOptions
         return options with
         {
             SpectralNorm = s,
-            SpectralMethod = parse.GetValue(SpectralMethod) == "orthogonal" ? Verify.Training.Lipschitz.SpectralMethod.Orthogonalized : Verify.Training.Lipschitz.SpectralMethod.PowerIteration,
+            SpectralMethod = parse.GetValue(SpectralMethod) switch
+            {
+                "orthogonal" => Verify.Training.Lipschitz.SpectralMethod.Orthogonalized,
+                "projection" => Verify.Training.Lipschitz.SpectralMethod.Projection,
+                _ => Verify.Training.Lipschitz.SpectralMethod.PowerIteration,
+            },
             SpectralLearningRate = parse.GetValue(SpectralLr),
+            SpectralDirections = parse.GetValue(SpectralDirections),
             Margin = MarginLoss.For(bound, TrainRadiusOf(parse), parse.GetValue(Temperature)),
         };
     }

@@ -152,7 +152,7 @@ public static class TrainCommand
             table.AddRow("IBP tightness untrained → after epoch 1 → last epoch", $"{history[0].Tightness:G3} → {history[Math.Min(1, history.Count - 1)].Tightness:G3} → {history[^1].Tightness:G3}");
             table.AddRow("files", Markup.Escape($"{onnx}, checkpoint.bin, epochs.csv, {string.Join(", ", plots.Select(Path.GetFileName))}"));
             if (lipschitz.Spectral(parse))
-                table.AddRow(Markup.Escape($"l2 (spectral norm <= {options.SpectralNorm}, {options.SpectralMethod})"),
+                table.AddRow(Markup.Escape($"l2 (spectral norm <= {options.SpectralNorm}, {parse.GetValue(lipschitz.SpectralMethod)})"),
                     Markup.Escape(SpectralReport.Describe(onnx, test, parse.GetValue(lipschitz.Radius), output)));
             AnsiConsole.Write(table);
             return 0;

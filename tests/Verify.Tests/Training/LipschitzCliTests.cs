@@ -47,6 +47,12 @@ public class LipschitzCliTests
             "cannot be combined with BatchNorm");
     }
 
+    [TestCase("0")]
+    [TestCase("65")]
+    public void SpectralDirectionsOutOfRangeIsAUserError(string k) =>
+        AssertOneLineError(CliRunner.Run("train", "--model", "mlp", "--spectral-norm", "1", "--spectral-directions", k, "--data-dir", dir),
+            "--spectral-directions must be in 1..64");
+
     [Test]
     public void L2FlagsWithoutNormL2AreAUserError() =>
         AssertOneLineError(CliRunner.Run("certify", Paths.Example("mnist_mlp.onnx"), "--eps", "0.1", "--lipschitz", "1", "--data-dir", dir), "need --norm l2");

@@ -49,6 +49,7 @@ public class SpectralConstraintTests
     [TestCase(true, SpectralMethod.PowerIteration)]
     [TestCase(false, SpectralMethod.Orthogonalized)]
     [TestCase(true, SpectralMethod.Orthogonalized)]
+    [TestCase(false, SpectralMethod.Projection)]
     public void EveryLayerEndsAtMostTheCap(bool conv, SpectralMethod method)
     {
         var net = SyntheticData.Small(conv, false, seed: 3);
