@@ -10,7 +10,7 @@ namespace Verify.Verification;
 /// with max pools), the exact MIP between two slices of it: when a first slice of the search (the MIP refinement
 /// policy's <see cref="MipRefinePolicy.FirstSliceShare"/>) does not decide, SCIP decides the property exactly within
 /// the policy's <see cref="MipRefinePolicy.RefineShare"/> of the time left (max pools as in <see cref="NetworkEncoder"/>);
-/// a counterexample counts only once <paramref name="confirm"/> accepts it; if the MIP decides nothing the search
+/// a counterexample counts only once the caller's confirmation accepts it; if the MIP decides nothing the search
 /// resumes with the time left. Smooth networks, networks too large for automatic MIP refinement
 /// (<see cref="MipRefinement.Suits"/>), and a policy without the staged refinement get the search alone.
 /// </summary>
