@@ -83,21 +83,23 @@ public class MaxPoolSplitTests
     }
 
     /// <summary>
-    /// [1, 1, 3, 3] → Conv(1→3, 2×2) → (ReLU) → MaxPool(2×2, stride 1) → Reshape → Linear(3→3): the max pool is the
-    /// only nonlinearity without the ReLU.
+    /// [1, 1, side, side] → Conv(1→3, 2×2) → (ReLU) → MaxPool(2×2, stride 1) → Reshape → Linear(→3, weights scaled by
+    /// <paramref name="linearScale"/>): the max pool is the only nonlinearity without the ReLU.
     /// </summary>
-    internal static ComputationGraph PoolingNetwork(int seed, bool relu)
+    internal static ComputationGraph PoolingNetwork(int seed, bool relu, int side = 3, double linearScale = 1, int seedOffset = 1)
     {
-        var gen = new Generator((ulong)(seed + 1));
+        var gen = new Generator((ulong)(seed + seedOffset));
         Tensor R(params long[] shape) => torch.randn(shape, generator: gen, dtype: ScalarType.Float64);
-        var nodes = new List<Node> { new(0, "x", new InputOp(new long[] { 1, 1, 3, 3 }), Array.Empty<int>(), new long[] { 1, 1, 3, 3 }) };
+        var input = new long[] { 1, 1, side, side };
+        var nodes = new List<Node> { new(0, "x", new InputOp(input), Array.Empty<int>(), input) };
         void Push(Operator op) => nodes.Add(new Node(nodes.Count, $"n{nodes.Count}", op, new[] { nodes.Count - 1 },
             op.InferShape(new[] { nodes[^1].Shape })));
         Push(new Conv(R(3, 1, 2, 2), R(3) * 0.2, new long[] { 0, 0, 0, 0 }, new long[] { 1, 1 }, new long[] { 1, 1 }, 1));
         if (relu) Push(new Relu());
         Push(new MaxPool(new long[] { 2, 2 }, new long[] { 1, 1 }, new long[] { 0, 0, 0, 0 }));
-        Push(new Reshape(new long[] { 1, 3 }));
-        Push(new Linear(R(3, 3), R(3) * 0.2));
+        long pooled = 3L * (side - 2) * (side - 2);
+        Push(new Reshape(new long[] { 1, pooled }));
+        Push(new Linear(R(3, pooled) * linearScale, R(3) * 0.2));
         return new ComputationGraph(nodes, nodes.Count - 1, "x", "y");
     }
 }

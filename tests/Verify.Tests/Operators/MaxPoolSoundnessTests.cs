@@ -60,17 +60,11 @@ public class MaxPoolSoundnessTests
         for (int seed = 0; seed < 4; seed++)
         {
             using var scope = torch.NewDisposeScope();
-            var (op, k, s, pads) = Make(configuration);
+            var (op, _, _, _) = Make(configuration);
             var box = RandomBounds(dtype, radius: 0.2 + seed * 0.4, seed: 10 + seed);
             var a = torch.randn(new[] { 2L, Specs }.Concat(op.InferShape(new[] { Shape })).ToArray(), generator: new Generator((ulong)(20 + seed)), dtype: dtype);
             var r = op.Backward(a, new BackwardContext(new[] { Shape }, new[] { box }));
-            var x = SamplesIn(box, seed: 30 + seed);
-            var y = WindowMax(x.flatten(0, 1), k, s, pads).reshape(2, Samples, -1);
-            var lhs = a.flatten(2).matmul(y.transpose(1, 2));
-            var rhs = r.InputA[0]!.flatten(2).matmul(x.flatten(2).transpose(1, 2)) + (r.Bias ?? torch.zeros(2, Specs, dtype: dtype)).unsqueeze(-1);
-            double tol = dtype == ScalarType.Float32 ? 1e-5 : 1e-12;
-            var scale = a.abs().flatten(2).sum(2).unsqueeze(-1) * (1 + y.abs().max().to_type(ScalarType.Float64).item<double>());
-            Assert.That((rhs - lhs - tol * scale).max().to_type(ScalarType.Float64).item<double>(), Is.LessThanOrEqualTo(0), $"A·y >= A'·x + bias fails (seed {seed})");
+            AssertLowerLineHolds(a, r, SamplesIn(box, seed: 30 + seed), configuration, $"seed {seed}");
         }
     }
 
@@ -80,7 +74,7 @@ public class MaxPoolSoundnessTests
         for (int seed = 0; seed < 4; seed++)
         {
             using var scope = torch.NewDisposeScope();
-            var (op, k, s, pads) = Make(configuration);
+            var (op, _, _, _) = Make(configuration);
             var box = RandomBounds(dtype, radius: 0.2 + seed * 0.4, seed: 50 + seed);
             var gen = new Generator((ulong)(60 + seed));
             var a = torch.randn(new[] { 2L, Specs }.Concat(op.InferShape(new[] { Shape })).ToArray(), generator: gen, dtype: dtype);
@@ -90,13 +84,7 @@ public class MaxPoolSoundnessTests
             alpha = alpha * (torch.rand(alpha.shape, generator: gen, dtype: dtype) > 0.25).to_type(dtype);
             if (seed == 3) alpha = alpha * 0;
             var r = op.Backward(a, new BackwardContext(new[] { Shape }, new[] { box }, alpha));
-            var x = SamplesIn(box, seed: 70 + seed);
-            var y = WindowMax(x.flatten(0, 1), k, s, pads).reshape(2, Samples, -1);
-            var lhs = a.flatten(2).matmul(y.transpose(1, 2));
-            var rhs = r.InputA[0]!.flatten(2).matmul(x.flatten(2).transpose(1, 2)) + (r.Bias ?? torch.zeros(2, Specs, dtype: dtype)).unsqueeze(-1);
-            double tol = dtype == ScalarType.Float32 ? 1e-5 : 1e-12;
-            var scale = a.abs().flatten(2).sum(2).unsqueeze(-1) * (1 + y.abs().max().to_type(ScalarType.Float64).item<double>());
-            Assert.That((rhs - lhs - tol * scale).max().to_type(ScalarType.Float64).item<double>(), Is.LessThanOrEqualTo(0), $"A·y >= A'·x + bias fails with alpha (seed {seed})");
+            AssertLowerLineHolds(a, r, SamplesIn(box, seed: 70 + seed), configuration, $"alpha, seed {seed}");
         }
     }
 
@@ -144,6 +132,19 @@ public class MaxPoolSoundnessTests
     public void PadsAsWideAsTheWindowAreRejected()
     {
         Assert.That(() => new MaxPool(new long[] { 2, 2 }, new long[] { 1, 1 }, new long[] { 0, 2, 0, 0 }), Throws.TypeOf<VerifyException>());
+    }
+
+    /// <summary>A·y &gt;= A'·x + bias at every sampled x (y its window maxima), up to float rounding of the sums.</summary>
+    static void AssertLowerLineHolds(Tensor a, BackwardResult r, Tensor x, int configuration, string what)
+    {
+        var (_, k, s, pads) = Make(configuration);
+        var dtype = a.dtype;
+        var y = WindowMax(x.flatten(0, 1), k, s, pads).reshape(2, Samples, -1);
+        var lhs = a.flatten(2).matmul(y.transpose(1, 2));
+        var rhs = r.InputA[0]!.flatten(2).matmul(x.flatten(2).transpose(1, 2)) + (r.Bias ?? torch.zeros(2, Specs, dtype: dtype)).unsqueeze(-1);
+        double tol = dtype == ScalarType.Float32 ? 1e-5 : 1e-12;
+        var scale = a.abs().flatten(2).sum(2).unsqueeze(-1) * (1 + y.abs().max().to_type(ScalarType.Float64).item<double>());
+        Assert.That((rhs - lhs - tol * scale).max().to_type(ScalarType.Float64).item<double>(), Is.LessThanOrEqualTo(0), $"A·y >= A'·x + bias fails ({what})");
     }
 
     static (MaxPool Op, long K, long S, long[] Pads) Make(int configuration)

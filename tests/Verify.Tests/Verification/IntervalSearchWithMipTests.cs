@@ -1,6 +1,6 @@
 using Verify.Branching;
 using Verify.Graph;
-using Verify.Operators;
+using Verify.Tests.Branching;
 using Verify.Spec;
 using Verify.Tests.Support;
 using Verify.Verification;
@@ -23,7 +23,7 @@ public class IntervalSearchWithMipTests
         for (int seed = 0; seed < networks; seed++)
         {
             using var scope = torch.NewDisposeScope();
-            var g = PoolingNetwork(seed);
+            var g = MaxPoolSplitTests.PoolingNetwork(seed, relu: true, side: 5, linearScale: 0.3, seedOffset: 11);
             var rng = new Random(300 + seed);
             var centre = Enumerable.Range(0, 25).Select(_ => rng.NextDouble() * 2 - 1).ToArray();
             double radius = 0.1 + 0.3 * rng.NextDouble();
@@ -51,21 +51,5 @@ public class IntervalSearchWithMipTests
         TestContext.Out.WriteLine($"{decided} decided, {byMip} of them by the MIP stage");
         Assert.That(byMip, Is.EqualTo(decided), "with an empty first slice only the MIP decides");
         Assert.That(decided, Is.GreaterThanOrEqualTo(networks / 2), "the MIP decides such small networks");
-    }
-
-    /// <summary>[1, 1, 5, 5] → Conv(1→3, 2×2) → ReLU → MaxPool(2×2, stride 1) → Reshape → Linear(27→3).</summary>
-    static ComputationGraph PoolingNetwork(int seed)
-    {
-        var gen = new Generator((ulong)(seed + 11));
-        Tensor R(params long[] shape) => torch.randn(shape, generator: gen, dtype: ScalarType.Float64);
-        var nodes = new List<Node> { new(0, "x", new InputOp(new long[] { 1, 1, 5, 5 }), Array.Empty<int>(), new long[] { 1, 1, 5, 5 }) };
-        void Push(Operator op) => nodes.Add(new Node(nodes.Count, $"n{nodes.Count}", op, new[] { nodes.Count - 1 },
-            op.InferShape(new[] { nodes[^1].Shape })));
-        Push(new Conv(R(3, 1, 2, 2), R(3) * 0.2, new long[] { 0, 0, 0, 0 }, new long[] { 1, 1 }, new long[] { 1, 1 }, 1));
-        Push(new Relu());
-        Push(new MaxPool(new long[] { 2, 2 }, new long[] { 1, 1 }, new long[] { 0, 0, 0, 0 }));
-        Push(new Reshape(new long[] { 1, 27 }));
-        Push(new Linear(R(3, 27) * 0.3, R(3) * 0.2));
-        return new ComputationGraph(nodes, nodes.Count - 1, "x", "y");
     }
 }
