@@ -167,8 +167,9 @@ public static class Verifier
     }
 
     /// <summary>
-    /// Whether the root's intermediate bounds are forward linear bounds only: few inputs, and backward CROWN over the
-    /// boxes would cost more than <see cref="BabOptions.CrownIntermediateMaxMacs"/> (a deep, wide one-input network).
+    /// Whether the root's intermediate bounds are forward linear bounds (tightened by CROWN only where the inexact
+    /// neurons make it affordable): few inputs, and backward CROWN of every neuron over the boxes would cost more than
+    /// <see cref="BabOptions.CrownIntermediateMaxMacs"/> (a deep, wide one-input network).
     /// </summary>
     static bool ForwardOnly(ComputationGraph g, long boxes, VerifierOptions options) =>
         g.InputSize <= options.InputSplitMaxInputs && !FewInputBounds.CrownAffordable(g, boxes, options.Bab.CrownIntermediateMaxMacs);
