@@ -20,9 +20,10 @@ public static class SynthIndexCommand
         var boxes = new Option<int>("--boxes") { Description = "input boxes (equal pieces of [0, 1])", DefaultValueFactory = _ => 500 };
         var violated = new Option<string?>("--violated") { Description = "comma-separated box indices whose band is too tight (counterexamples)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
+        var trained = new Option<int>("--trained") { Description = "Adam steps fitting the network to the CDF of a synthetic key distribution (0: random He-scaled weights)", DefaultValueFactory = _ => 0 };
         var cmd = new Command("synth-index", "Write a learned-index-shaped network (1 input, deep ReLU MLP) and a property with many input boxes.")
         {
-            output, layers, wide, narrow, boxes, violated, seed,
+            output, layers, wide, narrow, boxes, violated, seed, trained,
         };
         cmd.SetAction(parse =>
         {
@@ -32,7 +33,8 @@ public static class SynthIndexCommand
                 ? v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.TryParse(s, out int i) && i >= 0 && i < b ? i : throw new VerifyException($"--violated: not a box index in [0, {b}): '{s}'")).ToArray()
                 : null;
-            var options = new IndexNetworkOptions(l, w, n, b, bad, parse.GetValue(seed));
+            if (parse.GetValue(trained) < 0) throw new VerifyException("--trained must be at least 0");
+            var options = new IndexNetworkOptions(l, w, n, b, bad, parse.GetValue(seed), parse.GetValue(trained));
             var (onnx, vnnlib) = IndexNetwork.Write(options, parse.GetValue(output)!);
             AnsiConsole.MarkupLine(Markup.Escape($"{onnx}: {options.Parameters():N0} parameters, {l} linear layers, hidden widths {options.Widths().Min()} to {options.Widths().Max()}"));
             AnsiConsole.MarkupLine(Markup.Escape($"{vnnlib}: {b} boxes, {2 * b} disjuncts{(bad is null ? "" : $", violated boxes {string.Join(",", bad)}")}"));

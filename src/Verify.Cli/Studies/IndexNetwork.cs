@@ -13,8 +13,9 @@ namespace Verify.Cli.Studies;
 /// <param name="Boxes">Input intervals: [0, 1] cut into this many equal pieces.</param>
 /// <param name="Violated">Boxes whose output range is set too tight, so the property has counterexamples there.</param>
 /// <param name="Seed">Seed of the weights and the sampling.</param>
+/// <param name="TrainSteps">Adam steps fitting the network to a key distribution's CDF (<see cref="IndexTraining"/>); 0: random weights.</param>
 public sealed record IndexNetworkOptions(int Layers = 50, int Wide = 1000, int Narrow = 600, int Boxes = 500,
-    int[]? Violated = null, int Seed = 1)
+    int[]? Violated = null, int Seed = 1, int TrainSteps = 0)
 {
     /// <summary>Hidden widths: narrow first (fed by one input), then wide and narrow alternately.</summary>
     public int[] Widths() =>
@@ -52,6 +53,7 @@ public static class IndexNetwork
             weights.Add((weight, bias));
             previous = w;
         }
+        if (options.TrainSteps > 0) IndexTraining.Fit(weights, options.TrainSteps, generator);
         var builder = new OnnxModelBuilder("index");
         string x = builder.Input("X", new long[] { 1, 1 });
         for (int k = 0; k < weights.Count; k++)

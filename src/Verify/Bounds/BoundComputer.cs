@@ -17,10 +17,12 @@ public static class BoundComputer
     /// <paramref name="refine"/>, when given, may tighten each node's bounds (split constraints, solver bounds) before
     /// they are used further; it must return sound bounds. Cancellation throws <see cref="OperationCanceledException"/>.
     /// Nodes before <paramref name="crownFrom"/> keep their refined IBP bounds (for a caller whose refinement already
-    /// holds bounds CROWN cannot improve there).
+    /// holds bounds CROWN cannot improve there). <paramref name="limit"/>, when given, may narrow the neurons of node i
+    /// re-bounded by CROWN (its [batch, n] mask of inexact neurons, given with the node's bounds; null: none), e.g. to a budget.
     /// </summary>
     public static IntervalBounds[] Intermediate(ComputationGraph graph, IntervalBounds box, BoundOptions options,
-        Func<int, IntervalBounds, IntervalBounds>? refine = null, CancellationToken cancel = default, int crownFrom = 0)
+        Func<int, IntervalBounds, IntervalBounds>? refine = null, CancellationToken cancel = default, int crownFrom = 0,
+        Func<int, IntervalBounds, Tensor, Tensor?>? limit = null)
     {
         var best = new IntervalBounds[graph.Nodes.Count];
         long batch = box.Lower.shape[0];
@@ -35,7 +37,8 @@ public static class BoundComputer
             // the result is never looser than the refinement.
             if (refine is not null) best[i] = refine(i, best[i]);
             if (i >= crownFrom && options.IntermediateMethod != BoundMethod.Ibp && NeedsRelaxation(graph, i)
-                && InexactNeurons(graph, i, best[i]) is { } selected)
+                && InexactNeurons(graph, i, best[i]) is { } inexact
+                && (limit is null ? inexact : limit(i, best[i], inexact)) is { } selected)
             {
                 best[i] = CrownNodeBounds(graph, i, best, selected, options);
                 if (refine is not null) best[i] = refine(i, best[i]);

@@ -1,5 +1,7 @@
 using Verify.Graph;
 using Verify.Operators;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Verify.Bounds;
 
@@ -32,6 +34,37 @@ public static class PassCost
             prefix += NodeMacs(graph, i);
         }
         return total;
+    }
+
+    /// <summary>
+    /// Backward CROWN intermediate bounds counted by the neurons actually re-bounded: for every node whose bounds feed
+    /// an inexact relaxation under <paramref name="bounds"/> (see <see cref="BoundComputer.Intermediate"/>), the number
+    /// of such neurons per box ([batch, nodes] as float64) and the multiply-accumulates of one backward pass from that
+    /// node ([nodes]); their product summed over nodes is the cost per box. Tighter bounds only make fewer neurons inexact,
+    /// so counts taken from looser bounds (forward ones) over-estimate the cost of CROWN run after them.
+    /// </summary>
+    public static (Tensor Counts, Tensor PassMacs) InexactCrownMacs(ComputationGraph graph, IntervalBounds[] bounds)
+    {
+        long batch = bounds[0].Lower.shape[0];
+        var counts = new List<Tensor>();
+        var macs = new List<double>();
+        double prefix = 0;
+        for (int i = 1; i <= graph.OutputIndex; i++)
+        {
+            if (BoundComputer.NeedsRelaxation(graph, i) && graph.Consumers[i].Any(c => graph.Nodes[c].Op.NeedsInputBounds))
+            {
+                var inexact = BoundComputer.InexactNeurons(graph, i, bounds[i]);
+                counts.Add(inexact is null
+                    ? torch.zeros(batch, dtype: ScalarType.Float64, device: bounds[0].Lower.device)
+                    : inexact.sum(1).to_type(ScalarType.Float64));
+                macs.Add(prefix);
+            }
+            prefix += NodeMacs(graph, i);
+        }
+        var device = bounds[0].Lower.device;
+        return counts.Count == 0
+            ? (torch.zeros(batch, 0, dtype: ScalarType.Float64, device: device), torch.zeros(0, dtype: ScalarType.Float64, device: device))
+            : (torch.stack(counts, 1), torch.tensor(macs.ToArray(), dtype: ScalarType.Float64, device: device));
     }
 
     /// <summary>Forward linear bounds per box: two linear functions of the inputs (and a constant) through every node.</summary>

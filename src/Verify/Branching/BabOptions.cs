@@ -34,10 +34,11 @@ public sealed record BabOptions(
     public long MaxMemoryBytes { get; init; } = MemoryUse.DefaultLimitBytes();
 
     /// <summary>
-    /// Input splitting (and the verifier's root bounds of networks with few inputs): backward CROWN tightens the forward
-    /// intermediate bounds, and alpha optimises the step's bounds, only while CROWN's estimated cost over the batch stays
-    /// below this many multiply-accumulates (deep, wide networks with one input would otherwise cost the square of their
-    /// depth per step; splitting them is cheaper).
+    /// Input splitting (and the verifier's root bounds of networks with few inputs): backward CROWN of every neuron
+    /// tightens the forward intermediate bounds, and alpha optimises the step's bounds, only while that estimated cost
+    /// over the batch stays below this many multiply-accumulates (deep, wide networks with one input would otherwise cost
+    /// the square of their depth per step; splitting them is cheaper). Above it, CROWN re-bounds only the neurons actually
+    /// inexact, for the boxes this budget (capped at a quarter of the forward pass) pays for (<see cref="Bounds.SelectiveCrown"/>).
     /// </summary>
     public double CrownIntermediateMaxMacs { get; init; } = FewInputBounds.DefaultMaxCrownMacs;
 

@@ -11,10 +11,17 @@ public readonly record struct IntervalBounds(Tensor Lower, Tensor Upper)
 
     /// <summary>
     /// Elementwise intersection with another sound interval of the same tensor. A NaN bound on one side (an overflowed
-    /// interval, no information) yields the other side's; NaN on both sides stays NaN.
+    /// interval, no information) yields the other side's; NaN on both sides stays NaN. Two sound intervals of one value
+    /// overlap, so where rounding makes them cross (near-point intervals) the value lies in the gap between them, which
+    /// is the result: an empty interval would be inflated by every later layer (its negative radius times |W|).
     /// </summary>
-    public IntervalBounds Intersect(IntervalBounds other) =>
-        new(torch.fmax(Lower, other.Lower), torch.fmin(Upper, other.Upper));
+    public IntervalBounds Intersect(IntervalBounds other)
+    {
+        var lower = torch.fmax(Lower, other.Lower);
+        var upper = torch.fmin(Upper, other.Upper);
+        var crossed = lower > upper;
+        return new(torch.where(crossed, upper, lower), torch.where(crossed, lower, upper));
+    }
 
     /// <summary>Centre of the interval.</summary>
     public Tensor Center => (Lower + Upper) / 2;

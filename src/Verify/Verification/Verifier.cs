@@ -168,16 +168,21 @@ public static class Verifier
     }
 
     /// <summary>
-    /// Whether the root's intermediate bounds are forward linear bounds only: few inputs, and backward CROWN over the
-    /// boxes would cost more than <see cref="BabOptions.CrownIntermediateMaxMacs"/> (a deep, wide one-input network).
+    /// Whether the root's intermediate bounds are forward linear bounds (tightened by CROWN only where the inexact
+    /// neurons make it affordable): few inputs, and backward CROWN of every neuron over the boxes would cost more than
+    /// <see cref="BabOptions.CrownIntermediateMaxMacs"/> (a deep, wide one-input network).
     /// </summary>
     static bool ForwardOnly(ComputationGraph g, long boxes, VerifierOptions options) =>
         g.InputSize <= options.InputSplitMaxInputs && !FewInputBounds.CrownAffordable(g, boxes, options.Bab.CrownIntermediateMaxMacs);
 
-    /// <summary>CROWN intermediate bounds of every case's box, or forward linear ones where CROWN is unaffordable.</summary>
+    /// <summary>
+    /// CROWN intermediate bounds of every case's box; where CROWN of every neuron is unaffordable, forward linear ones,
+    /// tightened by CROWN for the boxes whose inexact neurons make it affordable.
+    /// </summary>
     static IntervalBounds[] RootIntermediate(ComputationGraph g, IntervalBounds box, VerifierOptions options, CancellationToken cancel) =>
         ForwardOnly(g, box.Lower.shape[0], options)
-            ? FewInputBounds.Intermediate(g, box, out _, crown: false, cancel: cancel)
+            ? FewInputBounds.Intermediate(g, box, out _, crown: options.Bab.InputSplitCrownIntermediate,
+                maxCrownMacs: options.Bab.CrownIntermediateMaxMacs, cancel: cancel)
             : BoundComputer.Intermediate(g, box, new BoundOptions(BoundMethod.Crown, options.MaxSpecsPerPass), cancel: cancel);
 
     /// <summary>The exact MIP check; a violating point counts only once ONNX Runtime confirms it.</summary>
