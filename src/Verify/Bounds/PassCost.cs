@@ -48,23 +48,37 @@ public static class PassCost
         long batch = bounds[0].Lower.shape[0];
         var counts = new List<Tensor>();
         var macs = new List<double>();
-        double prefix = 0;
+        var pass = CrownPassMacs(graph);
         for (int i = 1; i <= graph.OutputIndex; i++)
         {
-            if (BoundComputer.NeedsRelaxation(graph, i) && graph.Consumers[i].Any(c => graph.Nodes[c].Op.NeedsInputBounds))
-            {
-                var inexact = BoundComputer.InexactNeurons(graph, i, bounds[i]);
-                counts.Add(inexact is null
-                    ? torch.zeros(batch, dtype: ScalarType.Float64, device: bounds[0].Lower.device)
-                    : inexact.sum(1).to_type(ScalarType.Float64));
-                macs.Add(prefix);
-            }
-            prefix += NodeMacs(graph, i);
+            if (pass[i] is not { } m) continue;
+            var inexact = BoundComputer.InexactNeurons(graph, i, bounds[i]);
+            counts.Add(inexact is null
+                ? torch.zeros(batch, dtype: ScalarType.Float64, device: bounds[0].Lower.device)
+                : inexact.sum(1).to_type(ScalarType.Float64));
+            macs.Add(m);
         }
         var device = bounds[0].Lower.device;
         return counts.Count == 0
             ? (torch.zeros(batch, 0, dtype: ScalarType.Float64, device: device), torch.zeros(0, dtype: ScalarType.Float64, device: device))
             : (torch.stack(counts, 1), torch.tensor(macs.ToArray(), dtype: ScalarType.Float64, device: device));
+    }
+
+    /// <summary>
+    /// Per node, the multiply-accumulates of one backward CROWN pass from it to the input (the nodes before it), for the
+    /// nodes CROWN re-bounds (their bounds feed a relaxation and are not a single affine map of the input); null for the others.
+    /// </summary>
+    public static double?[] CrownPassMacs(ComputationGraph graph)
+    {
+        var result = new double?[graph.Nodes.Count];
+        double prefix = 0;
+        for (int i = 1; i <= graph.OutputIndex; i++)
+        {
+            if (BoundComputer.NeedsRelaxation(graph, i) && graph.Consumers[i].Any(c => graph.Nodes[c].Op.NeedsInputBounds))
+                result[i] = prefix;
+            prefix += NodeMacs(graph, i);
+        }
+        return result;
     }
 
     /// <summary>Forward linear bounds per box: two linear functions of the inputs (and a constant) through every node.</summary>

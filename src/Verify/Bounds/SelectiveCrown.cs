@@ -96,14 +96,7 @@ public static class SelectiveCrown
         public CrownBudget(ComputationGraph graph, double maxMacs)
         {
             Remaining = maxMacs;
-            passMacs = new double[graph.Nodes.Count];
-            double prefix = 0;
-            for (int i = 1; i <= graph.OutputIndex; i++)
-            {
-                if (BoundComputer.NeedsRelaxation(graph, i) && graph.Consumers[i].Any(c => graph.Nodes[c].Op.NeedsInputBounds))
-                    passMacs[i] = prefix;
-                prefix += PassCost.NodeMacs(graph, i);
-            }
+            passMacs = PassCost.CrownPassMacs(graph).Select(m => m ?? 0).ToArray();
             suffix = new double[graph.Nodes.Count + 1];
             for (int i = graph.Nodes.Count - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + passMacs[i];
         }
